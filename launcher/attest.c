@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+#include "attest.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "rootfs_digest.h"
+
+int attest_adjudicate(struct attestation *a)
+{
+        a->rows = calloc(probe_catalogue_len, sizeof(*a->rows));
+        if (!a->rows)
+                return -ENOMEM;
+        a->n_rows = probe_catalogue_len;
+        a->n_pass = a->n_fail = a->n_unverified = 0;
+        for (size_t i = 0; i < probe_catalogue_len; i++) {
+                struct verdict_row *r = &a->rows[i];
+                r->def = &probe_catalogue[i];
+                r->obs = probe_report_find(&a->report, r->def->id);
+                r->verdict = probe_adjudicate(r->def, &a->report, r->why, sizeof(r->why));
+                switch (r->verdict) {
+                case VERDICT_PASS:
+                        a->n_pass++;
+                        break;
+                case VERDICT_FAIL:
+                        a->n_fail++;
+                        break;
+                case VERDICT_UNVERIFIED:
+                        a->n_unverified++;
+                        break;
+                }
+        }
+        return 0;
+}
+
+static void print_table(const struct attestation *a, FILE *f)
+{
+        bool colour = isatty(fileno(f));
+        fprintf(f, "%-16s %-10s %-6s %-10s %s\n", "PROBE", "VERDICT", "ERRNO", "LAYER", "OBSERVED");
+        for (size_t i = 0; i < a->n_rows; i++) {
+                const struct verdict_row *r = &a->rows[i];
+                const char *on = "", *off = "";
+                if (colour) {
+                        on = r->verdict == VERDICT_PASS ? "\033[32m" : r->verdict == VERDICT_FAIL ? "\033[31m" : "\033[33m";
+                        off = "\033[0m";
+                }
+                char e[16] = "n/a";
+                if (r->obs && r->obs->err >= 0)
+                        snprintf(e, sizeof(e), "%d", r->obs->err);
+                fprintf(f, "%-16s %s%-10s%s %-6s %-10s %s\n", r->def->id, on, verdict_name(r->verdict), off, e,
+                        layer_name(r->def->layer), r->verdict == VERDICT_PASS && r->obs ? r->obs->actual : r->why);
+        }
+}
+
+int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int probe_fd, const char *profile_name,
+               const char *profile_sha256, struct dbx_error *err)
+{
+        struct attestation a = {.c = c, .fs = fs, .profile_name = profile_name};
+        struct utsname u;
+        int r;
+
+        snprintf(a.profile_sha256, sizeof(a.profile_sha256), "%s", profile_sha256);
+        if (uname(&u) == 0)
+                snprintf(a.kernel, sizeof(a.kernel), "%s %s %s", u.sysname, u.release, u.machine);
+        if (c->rootfs) {
+                char d[SHA256_HEX_SIZE];
+                if ((r = rootfs_digest(c->rootfs, d, err)) < 0)
+                        return r;
+                snprintf(a.rootfs_digest, sizeof(a.rootfs_digest), "sha256:%s", d);
+        } else {
+                snprintf(a.rootfs_digest, sizeof(a.rootfs_digest), "embedded");
+        }
+
+        static char argv0[] = "denybox-probe";
+        char *argv[] = {argv0, NULL};
+        struct sandbox_payload p = {.argv = argv, .exec_fd = probe_fd};
+
+        r = sandbox_run(c, fs, &p, true, &a.res, err);
+        if (r < 0) {
+                sandbox_result_free(&a.res);
+                return r;
+        }
+        struct dbx_error perr = {0};
+        if (!a.res.captured || probe_report_parse(a.res.captured, a.res.captured_len, &a.report, &perr) < 0) {
+                /* No report at all: every probe stays UNVERIFIED (never PASS). */
+                fprintf(stderr, "denybox: the probe's report could not be read (%s); every probe is UNVERIFIED\n",
+                        a.res.captured ? perr.msg : "no output");
+                probe_report_free(&a.report);
+                a.report = (struct probe_report){0};
+        }
+        if (attest_adjudicate(&a) < 0) {
+                r = dbx_error_set(err, ENOMEM, "out of memory");
+                goto out;
+        }
+
+        char path[4096];
+        const char *dir = c->output_dir ? c->output_dir : "denybox-evidence";
+        if ((r = bundle_write(&a, dir, path, sizeof(path), err)) < 0)
+                goto out;
+
+        if (c->json) {
+                _cleanup_free_ char *json = NULL;
+                size_t len;
+                if (bundle_json(&a, &json, &len, err) == 0)
+                        printf("%s\n", json);
+        } else {
+                print_table(&a, stdout);
+                for (size_t i = 0; i < a.res.sup.n_log; i++) {
+                        const struct exec_attempt *e = &a.res.sup.log[i];
+                        if (!e->allowed)
+                                printf("exec denied: pid %d %s(\"%s\") -> %s\n", (int)e->pid, e->syscall, e->path, strerror(e->err));
+                }
+                printf("summary: %zu total, %zu pass, %zu fail, %zu unverified; profile %s (sha256:%.12s...); bundle %s\n",
+                       a.n_rows, a.n_pass, a.n_fail, a.n_unverified, profile_name, profile_sha256, path);
+        }
+        fflush(stdout);
+        r = a.n_pass == a.n_rows ? EXIT_ATTEST_PASS : EXIT_ATTEST_PROBE_FAILED;
+out:
+        free(a.rows);
+        probe_report_free(&a.report);
+        sandbox_result_free(&a.res);
+        return r;
+}

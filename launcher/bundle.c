@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: MIT */
+/* The evidence bundle: the seeds' schema (venue, image digest, seccomp_sha256, runtime,
+ * probes[], raw{mountinfo, env_keyset, proc_net_dev}, summary) plus what denybox adds. */
+#include "attest.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+
+#define BUNDLE_NAME "sandbox-attestation-evidence.json"
+
+static void s(yajl_gen g, const char *v)
+{
+        if (v)
+                yajl_gen_string(g, (const unsigned char *)v, strlen(v));
+        else
+                yajl_gen_null(g);
+}
+
+static void kv(yajl_gen g, const char *k, const char *v)
+{
+        s(g, k);
+        s(g, v);
+}
+
+static void ki(yajl_gen g, const char *k, long long v)
+{
+        s(g, k);
+        yajl_gen_integer(g, v);
+}
+
+static void kb(yajl_gen g, const char *k, bool v)
+{
+        s(g, k);
+        yajl_gen_bool(g, v);
+}
+
+/* Where this ran: CI variables where present (GitHub Actions, GitLab, generic CI). */
+static void gen_venue(yajl_gen g)
+{
+        static const struct {
+                const char *flag, *platform;
+                const char *vars[6];
+        } venues[] = {
+                {"GITHUB_ACTIONS", "github-actions", {"GITHUB_REPOSITORY", "GITHUB_RUN_ID", "GITHUB_SHA", "RUNNER_OS", "RUNNER_ARCH", NULL}},
+                {"GITLAB_CI", "gitlab-ci", {"CI_PROJECT_PATH", "CI_PIPELINE_ID", "CI_JOB_ID", "CI_COMMIT_SHA", "CI_RUNNER_ID", NULL}},
+                {"CI", "ci", {NULL}},
+        };
+        size_t i;
+        for (i = 0; i < ELEMENTSOF(venues); i++) {
+                const char *v = getenv(venues[i].flag);
+                if (v && *v && strcmp(v, "false") != 0 && strcmp(v, "0") != 0)
+                        break;
+        }
+        kv(g, "venue", i < ELEMENTSOF(venues) ? "CI" : "local");
+        s(g, "venue_identity");
+        yajl_gen_map_open(g);
+        kv(g, "platform", i < ELEMENTSOF(venues) ? venues[i].platform : "local");
+        for (size_t k = 0; i < ELEMENTSOF(venues) && venues[i].vars[k]; k++)
+                kv(g, venues[i].vars[k], getenv(venues[i].vars[k]));
+        char host[256] = "";
+        gethostname(host, sizeof(host) - 1);
+        kv(g, "hostname", host);
+        yajl_gen_map_close(g);
+}
+
+static void gen_probes(yajl_gen g, const struct attestation *a)
+{
+        s(g, "probes");
+        yajl_gen_array_open(g);
+        for (size_t i = 0; i < a->n_rows; i++) {
+                const struct verdict_row *r = &a->rows[i];
+                yajl_gen_map_open(g);
+                kv(g, "probe_id", r->def->id);
+                kv(g, "operation", r->def->operation);
+                kv(g, "expected", r->def->expected);
+                kv(g, "actual_stderr_or_value", r->obs ? r->obs->actual : "not reported");
+                s(g, "errno_or_exit");
+                if (r->obs && r->obs->err >= 0)
+                        yajl_gen_integer(g, r->obs->err);
+                else
+                        s(g, "n/a");
+                kv(g, "verdict", verdict_name(r->verdict));
+                kv(g, "reason", r->why);
+                kv(g, "layer", layer_name(r->def->layer));
+                kv(g, "artifact_path", "stdout of the embedded probe");
+                yajl_gen_map_close(g);
+        }
+        yajl_gen_array_close(g);
+}
+
+static void gen_exec_log(yajl_gen g, const struct supervisor *sup)
+{
+        s(g, "exec_log");
+        yajl_gen_array_open(g);
+        for (size_t i = 0; i < sup->n_log; i++) {
+                const struct exec_attempt *e = &sup->log[i];
+                yajl_gen_map_open(g);
+                ki(g, "pid", e->pid);
+                kv(g, "syscall", e->syscall);
+                kv(g, "path", e->path);
+                kv(g, "decision", e->own_exec ? "allowed: denybox's own final exec" : e->allowed ? "allowed by the profile" : "denied");
+                if (!e->allowed)
+                        ki(g, "errno", e->err);
+                yajl_gen_map_close(g);
+        }
+        yajl_gen_array_close(g);
+        ki(g, "exec_log_dropped", (long long)sup->n_dropped);
+}
+
+static void gen_raw(yajl_gen g, const struct probe_report *r)
+{
+        s(g, "raw");
+        yajl_gen_map_open(g);
+        kv(g, "mountinfo", r->mountinfo);
+        s(g, "env_keyset");
+        yajl_gen_array_open(g);
+        for (size_t i = 0; i < r->n_env_keys; i++)
+                s(g, r->env_keys[i]);
+        yajl_gen_array_close(g);
+        kv(g, "proc_net_dev", r->proc_net_dev);
+        yajl_gen_map_close(g);
+}
+
+int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct dbx_error *err)
+{
+        yajl_gen g = yajl_gen_alloc(NULL);
+        if (!g)
+                return dbx_error_set(err, ENOMEM, "out of memory");
+        yajl_gen_config(g, yajl_gen_beautify, 1);
+        yajl_gen_config(g, yajl_gen_validate_utf8, 1);
+
+        yajl_gen_map_open(g);
+        kv(g, "schema", "denybox/attestation/v1");
+        kb(g, "attestation", true);
+        gen_venue(g);
+        kv(g, "image_digest", a->rootfs_digest);
+        kv(g, "rootfs", a->c->rootfs ? a->c->rootfs : "embedded");
+        char buf[SHA256_HEX_SIZE + 8];
+        snprintf(buf, sizeof(buf), "sha256:%s", a->profile_sha256);
+        kv(g, "seccomp_sha256", buf);
+        snprintf(buf, sizeof(buf), "sha256:%s", a->fs->bpf_sha256);
+        kv(g, "seccomp_bpf_sha256", buf);
+        kv(g, "seccomp_profile", a->profile_name);
+        kv(g, "runtime", "denybox " DENYBOX_VERSION);
+        kv(g, "kernel", a->kernel);
+        s(g, "sandbox");
+        yajl_gen_map_open(g);
+        ki(g, "uid", a->c->uid);
+        ki(g, "gid", a->c->gid);
+        kb(g, "established", a->res.established);
+        ki(g, "payload_exit", a->res.exit_code);
+        kb(g, "timed_out", a->res.timed_out);
+        yajl_gen_map_close(g);
+        gen_probes(g, a);
+        gen_raw(g, &a->report);
+        gen_exec_log(g, &a->res.sup);
+        s(g, "summary");
+        yajl_gen_map_open(g);
+        ki(g, "total", (long long)a->n_rows);
+        ki(g, "pass", (long long)a->n_pass);
+        ki(g, "fail", (long long)a->n_fail);
+        ki(g, "unverified", (long long)a->n_unverified);
+        kv(g, "verdict", a->n_pass == a->n_rows ? "PASS" : "FAIL");
+        yajl_gen_map_close(g);
+        yajl_gen_map_close(g);
+
+        const unsigned char *out;
+        size_t len;
+        int r = 0;
+        if (yajl_gen_get_buf(g, &out, &len) != yajl_gen_status_ok)
+                r = dbx_error_set(err, EINVAL, "cannot generate the bundle JSON (invalid UTF-8 in a probe's output?)");
+        else if (!(*ret = strndup((const char *)out, len)))
+                r = dbx_error_set(err, ENOMEM, "out of memory");
+        else
+                *ret_len = len;
+        yajl_gen_free(g);
+        return r;
+}
+
+int bundle_write(const struct attestation *a, const char *dir, char *ret_path, size_t size, struct dbx_error *err)
+{
+        _cleanup_free_ char *json = NULL;
+        size_t len;
+        int r = bundle_json(a, &json, &len, err);
+        if (r < 0)
+                return r;
+
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+                return dbx_error_set(err, errno, "cannot create the output directory %s: %s", dir, strerror(errno));
+        _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0)
+                return dbx_error_set(err, errno, "output directory %s: %s", dir, strerror(errno));
+
+        /* A partial bundle never exists under its final name: temp file, fsync, rename. */
+        char tmp[64];
+        snprintf(tmp, sizeof(tmp), ".%s.%d.tmp", BUNDLE_NAME, (int)getpid());
+        _cleanup_close_ int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+        if (fd < 0)
+                return dbx_error_set(err, errno, "cannot write into %s: %s", dir, strerror(errno));
+        size_t off = 0;
+        while (off < len) {
+                ssize_t k = write(fd, json + off, len - off);
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k <= 0) {
+                        unlinkat(dfd, tmp, 0);
+                        return dbx_error_set(err, errno, "cannot write the bundle: %s", strerror(errno));
+                }
+                off += (size_t)k;
+        }
+        if (write(fd, "\n", 1) != 1 || fsync(fd) < 0 || renameat(dfd, tmp, dfd, BUNDLE_NAME) < 0) {
+                int e = errno;
+                unlinkat(dfd, tmp, 0);
+                return dbx_error_set(err, e, "cannot write the bundle into %s: %s", dir, strerror(e));
+        }
+        fsync(dfd);
+        snprintf(ret_path, size, "%s/%s", dir, BUNDLE_NAME);
+        return 0;
+}

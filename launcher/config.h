@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/* The sandbox configuration: what the command line asked for, as plain data.
+ * cli.c fills it (no system calls); preflight.c checks it against the host; sandbox.c applies it. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+#define SANDBOX_UID_DEFAULT 65532
+#define SANDBOX_GID_DEFAULT 65532
+#define SANDBOX_HOSTNAME "denybox"
+#define TMPFS_SIZE_DEFAULT (16ULL << 20)
+#define MAX_VOLUMES 32
+#define MAX_ENV 256
+#define MAX_ARGS 4096
+
+enum command {
+        CMD_NONE,
+        CMD_RUN,
+        CMD_ATTEST,
+        CMD_EXPLAIN,
+        CMD_SECCOMP,
+        CMD_VERSION,
+        CMD_HELP,
+};
+
+struct volume {
+        char *source;  /* host path */
+        char *target;  /* absolute path inside the sandbox */
+        bool writable;
+};
+
+struct limits {
+        int64_t pids;          /* -1: unset */
+        int64_t memory;        /* bytes, -1: unset */
+        int64_t memory_swap;   /* bytes (memory + swap, docker semantics), -1: unset */
+        int64_t cpus_milli;    /* 1000 = one CPU, -1: unset */
+};
+
+struct sandbox_config {
+        enum command command;
+
+        char *rootfs;                 /* NULL: the embedded minimal root */
+        struct volume volumes[MAX_VOLUMES];
+        size_t n_volumes;
+        uint64_t tmp_size;            /* /tmp tmpfs size in bytes */
+
+        uid_t uid;                    /* inside the sandbox */
+        gid_t gid;
+
+        char *seccomp_profile;        /* path or builtin name; NULL: builtin "strict" */
+        bool seccomp_is_builtin;
+
+        char *env[MAX_ENV];           /* extra KEY=VALUE from --env-file / -e */
+        size_t n_env;
+        char *workdir;                /* NULL: "/" */
+
+        struct limits limits;
+        unsigned timeout_sec;         /* 0: none */
+
+        char *output_dir;             /* attest: where the bundle goes */
+        bool json;                    /* attest: print the bundle JSON on stdout */
+        char *bpf_out;                /* seccomp: write raw BPF here */
+
+        char **argv;                  /* payload argv (points into the caller's argv) */
+        size_t argc;
+};
+
+void config_init(struct sandbox_config *c);
+void config_free(struct sandbox_config *c);
+
+/* Parses the full command line (argv[0] is the program).  No system calls except reading
+ * --env-file.  On error returns -EINVAL and a one-sentence message. */
+int config_parse(struct sandbox_config *c, int argc, char **argv, struct dbx_error *err);
+
+/* Parses docker-style sizes: 16m, 256M, 1g, 4096, 1.5g.  Returns -EINVAL on junk or overflow. */
+int parse_size(const char *s, uint64_t *ret);
+
+/* The host uid/gid the sandbox's uid/gid map to, given who runs denybox. */
+uid_t config_host_uid(const struct sandbox_config *c, uid_t caller_euid);
+gid_t config_host_gid(const struct sandbox_config *c, uid_t caller_euid, gid_t caller_egid);
+
+/* The volume mounted at target, or NULL. */
+const struct volume *config_volume_at(const struct sandbox_config *c, const char *target);

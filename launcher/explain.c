@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+#include "explain.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "sandbox.h"
+
+int explain_print(const struct sandbox_config *c, const struct filter_set *fs, const char *profile_name,
+                  const char *profile_sha256, FILE *f)
+{
+        uid_t euid = geteuid();
+        size_t n, step = 1;
+        const struct sandbox_step *steps = sandbox_child_steps(&n);
+
+        fprintf(f, "denybox %s would run, as %s (uid %u):\n\n", DENYBOX_VERSION, euid == 0 ? "root" : "an unprivileged user",
+                (unsigned)euid);
+        fprintf(f, "outside (the launcher)\n");
+        fprintf(f, "  %2zu. preflight: kernel >= 5.12, user namespaces allowed, rootfs %s, volumes exist, /out writable by host uid %u\n",
+                step++, c->rootfs ? c->rootfs : "(embedded)", (unsigned)config_host_uid(c, euid));
+        fprintf(f, "  %2zu. compile seccomp %s (profile sha256 %s): stage 1 %zu insns, stage 2 %zu insns, bpf sha256 %s\n",
+                step++, profile_name, profile_sha256, fs->stage1.len / 8, fs->stage2.len / 8, fs->bpf_sha256);
+        fprintf(f, "  %2zu. clone3(CLONE_NEWUSER|NEWNS|NEWPID|NEWNET|NEWIPC|NEWUTS|NEWCGROUP|PIDFD)\n", step++);
+        fprintf(f, "  %2zu. write setgroups=deny, uid_map \"%u %u 1\", gid_map \"%u %u 1\"%s\n", step++, (unsigned)c->uid,
+                (unsigned)config_host_uid(c, euid), (unsigned)c->gid, (unsigned)config_host_gid(c, euid, getegid()),
+                euid == 0 ? " (plus \"0 0 1\" for denybox's own setup)" : "");
+        fprintf(f, "\ninside (the sandbox's init, before its single exec)\n");
+        for (size_t i = 0; i < n; i++)
+                fprintf(f, "  %2zu. %-24s %s\n", step++, steps[i].name, steps[i].why);
+        fprintf(f, "  %2zu. %-24s %s\n", step++, "exec", "the payload: the one exec the supervisor lets through");
+
+        fprintf(f, "\nmounts\n");
+        fprintf(f, "  /           %s, read-only, nosuid, nodev\n", c->rootfs ? c->rootfs : "embedded tmpfs (distroless skeleton)");
+        fprintf(f, "  /proc       fresh procfs of the new pid namespace, nosuid, nodev, noexec, dangerous paths masked\n");
+        fprintf(f, "  /dev        read-only tmpfs with null, zero, full, random, urandom, tty bound from the host\n");
+        fprintf(f, "  /tmp        tmpfs size=%llu, noexec, nosuid, nodev\n", (unsigned long long)c->tmp_size);
+        if (!config_volume_at(c, "/out"))
+                fprintf(f, "  /out        tmpfs size=%llu owned by %u, noexec, nosuid, nodev (discarded)\n",
+                        (unsigned long long)c->tmp_size, (unsigned)c->uid);
+        for (size_t i = 0; i < c->n_volumes; i++)
+                fprintf(f, "  %-11s %s, %s\n", c->volumes[i].target, c->volumes[i].source,
+                        c->volumes[i].writable ? "read-write, nosuid, nodev, noexec" : "recursively read-only, nosuid, nodev");
+
+        fprintf(f, "\nexec policy: denybox's own exec allowed once; every later execve/execveat %s",
+                fs->exec.verdict == EXEC_VERDICT_ALLOW ? "allowed (the profile allows exec)" :
+                fs->exec.verdict == EXEC_VERDICT_KILL ? "kills the caller" : "fails with errno ");
+        if (fs->exec.verdict == EXEC_VERDICT_ERRNO)
+                fprintf(f, "%d (%s)", fs->exec.errno_ret, strerror(fs->exec.errno_ret));
+        fprintf(f, "\nuser: %u:%u, no capabilities, no_new_privs, hostname %s\n", (unsigned)c->uid, (unsigned)c->gid,
+                SANDBOX_HOSTNAME);
+        if (c->timeout_sec)
+                fprintf(f, "timeout: %u s, then SIGKILL through the pidfd\n", c->timeout_sec);
+        return 0;
+}

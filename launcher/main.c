@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+/* denybox: the command line.  The only file that prints errors. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "attest.h"
+#include "config.h"
+#include "explain.h"
+#include "filter.h"
+#include "preflight.h"
+#include "sandbox.h"
+
+#define PROFILE_MAX_BYTES (4u << 20)
+
+static const char usage[] =
+        "usage: denybox run [OPTIONS] [--rootfs DIR] -- CMD [ARG...]\n"
+        "       denybox attest [OPTIONS] [--rootfs DIR] [-o DIR] [--json]\n"
+        "       denybox explain [OPTIONS]\n"
+        "       denybox seccomp [PROFILE] [--bpf-out FILE]\n"
+        "       denybox version\n"
+        "\n"
+        "Options (docker run names):\n"
+        "  --rootfs DIR                 root of the sandbox (default: an embedded minimal root)\n"
+        "  -v, --volume SRC:DST[:ro|rw] bind a host path (read-only unless :rw)\n"
+        "  --tmpfs /tmp[:OPTS]          size of /tmp (always noexec,nosuid,nodev)\n"
+        "  -u, --user UID[:GID]         sandbox user (default 65532:65532)\n"
+        "  --security-opt seccomp=PROFILE   a Docker/OCI JSON file or a built-in name\n"
+        "                               (strict [default], startup-safe)\n"
+        "  --security-opt no-new-privileges  accepted: always on\n"
+        "  --network none, --read-only, --cap-drop ALL  accepted: always so\n"
+        "  -e, --env KEY=VALUE, --env-file FILE   add to the scrubbed environment\n"
+        "  -w, --workdir DIR            working directory inside\n"
+        "  --pids-limit N, -m/--memory SIZE, --memory-swap SIZE, --cpus N   resource limits\n"
+        "  --timeout SECONDS            kill the sandbox after this long\n"
+        "  -o, --output DIR             attest: where the bundle goes (default ./denybox-evidence)\n"
+        "  --json                       attest: print the bundle on stdout\n"
+        "Refused: --privileged, --network host, --pid/--ipc/--uts/--userns host, --cap-add,\n"
+        "         --device, -t, seccomp=unconfined, engine sockets as volumes.\n"
+        "Exit codes: run: the payload's status (128+N for signal N), 124 timeout, 126/127 payload\n"
+        "not executable/not found; attest: 0 all probes PASS, 2 a probe FAILED or UNVERIFIED;\n"
+        "both: 3 the sandbox could not be established, 64 usage error or bad input.\n";
+
+struct loaded_profile {
+        char name[4096];
+        char sha256[SHA256_HEX_SIZE];
+        struct profile *p;
+};
+
+static int load_profile(const char *ref, struct loaded_profile *lp, struct dbx_error *err)
+{
+        const char *name = ref ? ref : "strict";
+        size_t n = strlen(name);
+        bool builtin = !strchr(name, '/') && !(n > 5 && strcmp(name + n - 5, ".json") == 0);
+        _cleanup_free_ char *text = NULL;
+        const char *json;
+        size_t len;
+        int r;
+
+        if (builtin) {
+                json = profile_builtin(name, &len);
+                if (!json)
+                        return dbx_error_set(err, ENOENT, "seccomp profile '%s': no such built-in profile (strict, startup-safe) "
+                                             "and not a path (give a file as ./%s)", name, name);
+                snprintf(lp->name, sizeof(lp->name), "builtin:%s", name);
+        } else {
+                if ((r = read_file(name, PROFILE_MAX_BYTES, &text, &len, err)) < 0)
+                        return dbx_error_wrap(err, "seccomp profile");
+                json = text;
+                snprintf(lp->name, sizeof(lp->name), "%s", name);
+        }
+        sha256_hex(json, len, lp->sha256);
+        if ((r = profile_parse(json, len, &lp->p, err)) < 0) {
+                char line[1024];
+                struct dbx_error e = *err;
+                return dbx_error_set(err, e.code, "seccomp profile %s: %s", name, dbx_error_line(&e, line, sizeof(line)));
+        }
+        return 0;
+}
+
+static struct filter_host this_host(void)
+{
+        struct filter_host h = {0};
+        struct utsname u;
+        if (uname(&u) == 0)
+                sscanf(u.release, "%u.%u", &h.kernel_major, &h.kernel_minor);
+        return h;
+}
+
+static int fail(int code, const struct dbx_error *err)
+{
+        char line[1024];
+        fprintf(stderr, "denybox: %s\n", dbx_error_line(err, line, sizeof(line)));
+        return code;
+}
+
+static int cmd_run(const struct sandbox_config *c, const struct filter_set *fs)
+{
+        struct sandbox_result res;
+        struct dbx_error err = {0};
+        struct sandbox_payload p = {.argv = c->argv, .exec_fd = -1};
+
+        int r = sandbox_run(c, fs, &p, false, &res, &err);
+        for (size_t i = 0; i < res.sup.n_log; i++) {
+                const struct exec_attempt *e = &res.sup.log[i];
+                if (!e->allowed)
+                        fprintf(stderr, "denybox: exec denied: pid %d %s(\"%s\") -> %s\n", (int)e->pid, e->syscall, e->path,
+                                strerror(e->err));
+        }
+        if (res.sup.n_dropped)
+                fprintf(stderr, "denybox: %zu more exec attempts not logged\n", res.sup.n_dropped);
+        sandbox_result_free(&res);
+        if (r < 0 || !res.established) {
+                int code = res.setup == SETUP_PAYLOAD_NOT_FOUND ? 127 : res.setup == SETUP_PAYLOAD_NOT_EXEC ? 126 : EXIT_SANDBOX_FAILED;
+                return fail(code, &err);
+        }
+        if (res.timed_out) {
+                fprintf(stderr, "denybox: the payload timed out after %u s and was killed\n", c->timeout_sec);
+                return 124;
+        }
+        return res.exit_code;
+}
+
+static int cmd_seccomp(const struct sandbox_config *c, const struct loaded_profile *lp, const struct filter_set *fs)
+{
+        struct filter_host host = this_host();
+        struct dbx_error err = {0};
+        _cleanup_free_ char *pfc = NULL;
+
+        if (filter_set_pfc(lp->p, &host, &pfc, &err) < 0)
+                return fail(EXIT_USAGE, &err);
+        printf("# profile: %s\n# profile sha256: %s\n", lp->name, lp->sha256);
+        printf("# stage 1 bpf sha256: %s (%zu instructions)\n", fs->stage1_sha256, fs->stage1.len / 8);
+        printf("# stage 2 bpf sha256: %s (%zu instructions)\n", fs->stage2_sha256, fs->stage2.len / 8);
+        printf("# combined bpf sha256: %s\n", fs->bpf_sha256);
+        printf("# exec after denybox's own: %s",
+               fs->exec.verdict == EXEC_VERDICT_ALLOW ? "allowed" : fs->exec.verdict == EXEC_VERDICT_KILL ? "killed" : "errno ");
+        if (fs->exec.verdict == EXEC_VERDICT_ERRNO)
+                printf("%d (%s)", fs->exec.errno_ret, strerror(fs->exec.errno_ret));
+        printf("\n%s", pfc);
+        if (c->bpf_out) {
+                FILE *f = fopen(c->bpf_out, "we");
+                if (!f || fwrite(fs->stage1.data, 1, fs->stage1.len, f) != fs->stage1.len ||
+                    fwrite(fs->stage2.data, 1, fs->stage2.len, f) != fs->stage2.len || fclose(f) != 0) {
+                        dbx_error_set(&err, errno, "--bpf-out %s: %s", c->bpf_out, strerror(errno));
+                        return fail(EXIT_USAGE, &err);
+                }
+                fprintf(stderr, "denybox: wrote stage 1 then stage 2 as raw BPF (%zu bytes) to %s\n",
+                        fs->stage1.len + fs->stage2.len, c->bpf_out);
+        }
+        return 0;
+}
+
+int main(int argc, char **argv)
+{
+        struct sandbox_config c;
+        struct dbx_error err = {0};
+        struct loaded_profile lp = {0};
+        struct filter_set fs = {0};
+        int r;
+
+        config_init(&c);
+        if (config_parse(&c, argc, argv, &err) < 0) {
+                config_free(&c);
+                return fail(EXIT_USAGE, &err);
+        }
+        switch (c.command) {
+        case CMD_HELP:
+                fputs(usage, stdout);
+                r = 0;
+                goto out;
+        case CMD_VERSION:
+                printf("denybox %s\n", DENYBOX_VERSION);
+                r = 0;
+                goto out;
+        case CMD_RUN:
+        case CMD_ATTEST:
+        case CMD_EXPLAIN:
+        case CMD_SECCOMP:
+        case CMD_NONE:
+                break;
+        }
+
+        /* 1. everything that can be checked before anything is created */
+        if (c.command != CMD_SECCOMP && c.command != CMD_EXPLAIN && preflight(&c, &err) < 0) {
+                r = fail(EXIT_USAGE, &err);
+                goto out;
+        }
+        /* 2. the seccomp filters are compiled before any namespace exists */
+        struct filter_host host = this_host();
+        if (load_profile(c.seccomp_profile, &lp, &err) < 0 || filter_set_compile(lp.p, &host, &fs, &err) < 0) {
+                r = fail(EXIT_USAGE, &err);
+                goto out;
+        }
+
+        switch (c.command) {
+        case CMD_RUN:
+                r = cmd_run(&c, &fs);
+                break;
+        case CMD_ATTEST:
+                r = probe_memfd(&err);
+                if (r >= 0) {
+                        int probe = r;
+                        r = attest_run(&c, &fs, probe, lp.name, lp.sha256, &err);
+                        close(probe);
+                }
+                if (r < 0)
+                        r = fail(EXIT_SANDBOX_FAILED, &err);
+                break;
+        case CMD_EXPLAIN:
+                r = explain_print(&c, &fs, lp.name, lp.sha256, stdout);
+                break;
+        case CMD_SECCOMP:
+                r = cmd_seccomp(&c, &lp, &fs);
+                break;
+        case CMD_HELP:
+        case CMD_VERSION:
+        case CMD_NONE:
+                r = EXIT_USAGE;
+                break;
+        }
+out:
+        filter_set_free(&fs);
+        if (lp.p)
+                profile_free(lp.p);
+        config_free(&c);
+        return r;
+}

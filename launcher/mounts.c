@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: MIT */
+#include "mounts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* Where the new root is attached before pivot_root.  Only inside our private mount namespace,
+ * and only after every source is captured, so shadowing the host's /tmp hides nothing we need. */
+#define STAGING_DIR "/tmp"
+
+const char *const sandbox_dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty", NULL};
+
+static const char embedded_passwd[] =
+        "root:x:0:0:root:/root:/sbin/nologin\n"
+        "nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n"
+        "nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n";
+static const char embedded_group[] =
+        "root:x:0:\n"
+        "nogroup:x:65534:\n"
+        "nonroot:x:65532:\n";
+
+static int openat2_in_root(int root, const char *path, int flags)
+{
+        struct open_how how = {
+                .flags = (uint64_t)(flags | O_CLOEXEC),
+                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+        };
+        while (*path == '/')
+                path++;
+        if (!*path)
+                path = ".";
+        return (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
+}
+
+static int set_attr(int fd, const char *path, unsigned flags, uint64_t attr, struct dbx_error *err, const char *what)
+{
+        struct mount_attr a = {.attr_set = attr};
+        if (mount_setattr(fd, path, flags, &a, sizeof(a)) < 0)
+                return dbx_error_set(err, errno, "cannot set the mount flags of %s: %s", what, strerror(errno));
+        return 0;
+}
+
+static int clone_tree(const char *path, int *ret, struct dbx_error *err)
+{
+        int fd = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+        if (fd < 0)
+                return dbx_error_set(err, errno, "cannot bind %s: %s", path, strerror(errno));
+        *ret = fd;
+        return 0;
+}
+
+int mounts_capture(const struct sandbox_config *c, struct mount_sources *s, struct dbx_error *err)
+{
+        int r;
+
+        s->rootfs = -1;
+        for (size_t i = 0; i < MAX_VOLUMES; i++)
+                s->volumes[i] = -1;
+        for (size_t i = 0; i < ELEMENTSOF(s->devnodes); i++)
+                s->devnodes[i] = -1;
+
+        /* Nothing we mount may propagate back to the host. */
+        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+                return dbx_error_set(err, errno, "cannot make the mounts private: %s", strerror(errno));
+
+        if (c->rootfs && (r = clone_tree(c->rootfs, &s->rootfs, err)) < 0)
+                return r;
+        for (size_t i = 0; i < c->n_volumes; i++)
+                if ((r = clone_tree(c->volumes[i].source, &s->volumes[i], err)) < 0)
+                        return r;
+        for (size_t i = 0; sandbox_dev_nodes[i]; i++) {
+                char p[64];
+                snprintf(p, sizeof(p), "/dev/%s", sandbox_dev_nodes[i]);
+                if ((r = clone_tree(p, &s->devnodes[i], err)) < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* A fresh filesystem (tmpfs, proc) as a detached mount with the given mount attributes. */
+static int new_fs(const char *type, const char *const *opts, uint64_t attr, int *ret, struct dbx_error *err)
+{
+        _cleanup_close_ int fs = fsopen(type, FSOPEN_CLOEXEC);
+        if (fs < 0)
+                return dbx_error_set(err, errno, "cannot create a %s filesystem: %s", type, strerror(errno));
+        for (size_t i = 0; opts && opts[i]; i += 2)
+                if (fsconfig(fs, FSCONFIG_SET_STRING, opts[i], opts[i + 1], 0) < 0)
+                        return dbx_error_set(err, errno, "%s option %s=%s: %s", type, opts[i], opts[i + 1], strerror(errno));
+        if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+                return dbx_error_set(err, errno, "cannot create a %s filesystem: %s", type, strerror(errno));
+        int m = fsmount(fs, FSMOUNT_CLOEXEC, (unsigned)attr);
+        if (m < 0)
+                return dbx_error_set(err, errno, "cannot mount a %s filesystem: %s", type, strerror(errno));
+        *ret = m;
+        return 0;
+}
+
+/* mkdir -p inside the root, never leaving it (only used on denybox's own tmpfs root). */
+static int mkdir_in_root(int root, const char *path, mode_t mode)
+{
+        char buf[PATH_MAX];
+        snprintf(buf, sizeof(buf), "%s", path);
+        for (char *p = buf + 1;; p++) {
+                if (*p != '/' && *p != '\0')
+                        continue;
+                char saved = *p;
+                *p = '\0';
+                _cleanup_close_ int fd = openat2_in_root(root, buf, O_PATH | O_DIRECTORY);
+                if (fd < 0) {
+                        if (errno != ENOENT)
+                                return -errno;
+                        char *slash = strrchr(buf, '/');
+                        *slash = '\0';
+                        _cleanup_close_ int parent = openat2_in_root(root, buf[0] ? buf : "/", O_PATH | O_DIRECTORY);
+                        *slash = '/';
+                        if (parent < 0)
+                                return -errno;
+                        if (mkdirat(parent, slash + 1, mode) < 0 && errno != EEXIST)
+                                return -errno;
+                }
+                *p = saved;
+                if (!saved)
+                        return 0;
+        }
+}
+
+static int write_file_at(int dir, const char *name, const char *text, mode_t mode)
+{
+        _cleanup_close_ int fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+        if (fd < 0)
+                return -errno;
+        size_t n = strlen(text);
+        if (write(fd, text, n) != (ssize_t)n)
+                return -EIO;
+        return 0;
+}
+
+/* The embedded root: the distroless skeleton and nothing else. */
+static int populate_embedded(const struct sandbox_config *c, int root, struct dbx_error *err)
+{
+        static const struct {
+                const char *path;
+                mode_t mode;
+                bool sandbox_owned;
+        } dirs[] = {
+                {"/etc", 0755, false},  {"/root", 0700, false}, {"/home", 0755, false},
+                {"/home/nonroot", 0700, true}, {"/app", 0755, false}, {"/in", 0755, false},
+                {"/out", 0755, false},  {"/tmp", 01777, false}, {"/proc", 0555, false},
+                {"/dev", 0755, false},
+        };
+        int r;
+
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                if ((r = mkdir_in_root(root, dirs[i].path, dirs[i].mode)) < 0)
+                        return dbx_error_set(err, -r, "cannot create %s in the embedded root: %s", dirs[i].path, strerror(-r));
+                if (dirs[i].sandbox_owned)
+                        (void)fchownat(root, dirs[i].path + 1, c->uid, c->gid, AT_SYMLINK_NOFOLLOW);
+        }
+        for (size_t i = 0; i < c->n_volumes; i++)
+                if ((r = mkdir_in_root(root, c->volumes[i].target, 0755)) < 0)
+                        return dbx_error_set(err, -r, "cannot create %s in the embedded root: %s", c->volumes[i].target, strerror(-r));
+
+        _cleanup_close_ int etc = openat2_in_root(root, "/etc", O_PATH | O_DIRECTORY);
+        if (etc < 0 || (r = write_file_at(etc, "passwd", embedded_passwd, 0644)) < 0 ||
+            (r = write_file_at(etc, "group", embedded_group, 0644)) < 0)
+                return dbx_error_set(err, EIO, "cannot write /etc of the embedded root");
+        return 0;
+}
+
+/* Attach a detached mount at path inside root. */
+static int attach_at(int root, int mnt, const char *path, struct dbx_error *err)
+{
+        _cleanup_close_ int target = openat2_in_root(root, path, O_PATH);
+        if (target < 0) {
+                if (errno == ENOENT)
+                        return dbx_error_set(err, ENOENT, "the root has no %s to mount on; create it (denybox never writes into a host rootfs)", path);
+                return dbx_error_set(err, errno, "cannot resolve %s inside the root: %s", path, strerror(errno));
+        }
+        if (move_mount(mnt, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+                return dbx_error_set(err, errno, "cannot mount on %s: %s", path, strerror(errno));
+        return 0;
+}
+
+static int build_dev(int root, struct mount_sources *s, struct dbx_error *err)
+{
+        static const char *const tmpfs_opts[] = {"mode", "0755", "size", "64k", "nr_inodes", "64", NULL};
+        _cleanup_close_ int dev = -1;
+        int r;
+
+        if ((r = new_fs("tmpfs", tmpfs_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODEV, &dev, err)) < 0)
+                return r;
+        for (size_t i = 0; sandbox_dev_nodes[i]; i++) {
+                _cleanup_close_ int f = openat(dev, sandbox_dev_nodes[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+                if (f < 0)
+                        return dbx_error_set(err, errno, "cannot create /dev/%s: %s", sandbox_dev_nodes[i], strerror(errno));
+        }
+        static const char *const links[][2] = {
+                {"fd", "/proc/self/fd"}, {"stdin", "/proc/self/fd/0"},
+                {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"},
+        };
+        for (size_t i = 0; i < ELEMENTSOF(links); i++)
+                if (symlinkat(links[i][1], dev, links[i][0]) < 0)
+                        return dbx_error_set(err, errno, "cannot create /dev/%s: %s", links[i][0], strerror(errno));
+        if ((r = attach_at(root, dev, "/dev", err)) < 0)
+                return r;
+        for (size_t i = 0; sandbox_dev_nodes[i]; i++) {
+                char p[64];
+                snprintf(p, sizeof(p), "/dev/%s", sandbox_dev_nodes[i]);
+                if ((r = set_attr(s->devnodes[i], "", AT_EMPTY_PATH | AT_RECURSIVE, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, err, p)) < 0 ||
+                    (r = attach_at(root, s->devnodes[i], p, err)) < 0)
+                        return r;
+        }
+        /* /dev itself read-only: nothing can be created there; the node binds stay writable. */
+        return set_attr(dev, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY, err, "/dev");
+}
+
+static int cmp_volume_depth(const void *a, const void *b)
+{
+        const struct volume *const *x = a, *const *y = b;
+        return strcmp((*x)->target, (*y)->target);
+}
+
+int mounts_build_root(const struct sandbox_config *c, struct mount_sources *s, int *ret_root, struct dbx_error *err)
+{
+        char size[32], uid[16], gid[16];
+        int r;
+
+        /* 1. the root itself: the host rootfs clone, or a fresh tmpfs for the embedded root */
+        _cleanup_close_ int rootmnt = -1;
+        if (s->rootfs >= 0) {
+                rootmnt = TAKE_FD(s->rootfs);
+        } else {
+                static const char *const opts[] = {"mode", "0755", "size", "1m", "nr_inodes", "256", NULL};
+                if ((r = new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &rootmnt, err)) < 0)
+                        return r;
+        }
+        if (move_mount(rootmnt, "", AT_FDCWD, STAGING_DIR, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                return dbx_error_set(err, errno, "cannot attach the new root at %s: %s", STAGING_DIR, strerror(errno));
+        _cleanup_close_ int root = open(STAGING_DIR, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root < 0)
+                return dbx_error_set(err, errno, "cannot open the new root: %s", strerror(errno));
+        if (!c->rootfs && (r = populate_embedded(c, root, err)) < 0)
+                return r;
+
+        /* 2. a fresh procfs for the new pid namespace */
+        _cleanup_close_ int proc = -1;
+        if ((r = new_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &proc, err)) < 0 ||
+            (r = attach_at(root, proc, "/proc", err)) < 0)
+                return r;
+
+        /* 3. a minimal /dev */
+        if ((r = build_dev(root, s, err)) < 0)
+                return r;
+
+        /* 4. /tmp: a small tmpfs, noexec,nosuid,nodev */
+        snprintf(size, sizeof(size), "%llu", (unsigned long long)c->tmp_size);
+        const char *const tmp_opts[] = {"mode", "1777", "size", size, NULL};
+        _cleanup_close_ int tmp = -1;
+        if ((r = new_fs("tmpfs", tmp_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &tmp, err)) < 0 ||
+            (r = attach_at(root, tmp, "/tmp", err)) < 0)
+                return r;
+
+        /* 5. /out without a volume: a throw-away tmpfs owned by the sandbox user (still noexec) */
+        if (!config_volume_at(c, "/out")) {
+                snprintf(uid, sizeof(uid), "%u", (unsigned)c->uid);
+                snprintf(gid, sizeof(gid), "%u", (unsigned)c->gid);
+                const char *const out_opts[] = {"mode", "0755", "size", size, "uid", uid, "gid", gid, NULL};
+                _cleanup_close_ int out = -1;
+                if ((r = new_fs("tmpfs", out_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &out, err)) < 0 ||
+                    (r = attach_at(root, out, "/out", err)) < 0)
+                        return r;
+        }
+
+        /* 6. /in without a volume: an empty read-only tmpfs, so /in is always a read-only mount */
+        if (!config_volume_at(c, "/in")) {
+                static const char *const in_opts[] = {"mode", "0755", "size", "0", "nr_inodes", "1", NULL};
+                _cleanup_close_ int in = -1;
+                if ((r = new_fs("tmpfs", in_opts, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &in, err)) < 0 ||
+                    (r = attach_at(root, in, "/in", err)) < 0)
+                        return r;
+        }
+
+        /* 7. volumes, parents before children: ro ones recursively read-only, rw ones noexec */
+        const struct volume *order[MAX_VOLUMES];
+        for (size_t i = 0; i < c->n_volumes; i++)
+                order[i] = &c->volumes[i];
+        qsort(order, c->n_volumes, sizeof(order[0]), cmp_volume_depth);
+        for (size_t k = 0; k < c->n_volumes; k++) {
+                size_t i = (size_t)(order[k] - c->volumes);
+                const struct volume *v = &c->volumes[i];
+                uint64_t attr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+                                (v->writable ? MOUNT_ATTR_NOEXEC : MOUNT_ATTR_RDONLY);
+                if ((r = set_attr(s->volumes[i], "", AT_EMPTY_PATH | AT_RECURSIVE, attr, err, v->target)) < 0 ||
+                    (r = attach_at(root, s->volumes[i], v->target, err)) < 0)
+                        return r;
+        }
+
+        *ret_root = TAKE_FD(root);
+        return 0;
+}
+
+int mounts_pivot(int root_fd, struct dbx_error *err)
+{
+        if (fchdir(root_fd) < 0)
+                return dbx_error_set(err, errno, "cannot enter the new root: %s", strerror(errno));
+        /* pivot_root(".", "."): the old root ends up stacked under the new one, then detached. */
+        if (syscall(SYS_pivot_root, ".", ".") < 0)
+                return dbx_error_set(err, errno, "pivot_root failed: %s", strerror(errno));
+        if (umount2(".", MNT_DETACH) < 0)
+                return dbx_error_set(err, errno, "cannot detach the old root: %s", strerror(errno));
+        if (chdir("/") < 0)
+                return dbx_error_set(err, errno, "chdir /: %s", strerror(errno));
+        return set_attr(AT_FDCWD, "/", 0, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, err, "/");
+}
+
+int mounts_mask_proc(struct dbx_error *err)
+{
+        /* The paths Docker/OCI runtimes mask (/dev/null or an empty tmpfs) or make read-only. */
+        static const char *const masked[] = {
+                "/proc/acpi", "/proc/asound", "/proc/interrupts", "/proc/kcore", "/proc/keys",
+                "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+                "/proc/scsi", "/proc/kmsg",
+        };
+        static const char *const readonly[] = {
+                "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+        };
+        static const char *const empty_opts[] = {"size", "0", "mode", "0555", "nr_inodes", "1", NULL};
+        int r;
+
+        for (size_t i = 0; i < ELEMENTSOF(masked); i++) {
+                struct stat st;
+                if (lstat(masked[i], &st) < 0)
+                        continue; /* not on this kernel */
+                _cleanup_close_ int m = -1;
+                if (S_ISDIR(st.st_mode))
+                        r = new_fs("tmpfs", empty_opts, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &m, err);
+                else if ((m = open_tree(AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)) < 0)
+                        r = dbx_error_set(err, errno, "cannot mask %s: %s", masked[i], strerror(errno));
+                else
+                        r = set_attr(m, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, err, masked[i]);
+                if (r < 0)
+                        return r;
+                if (move_mount(m, "", AT_FDCWD, masked[i], MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                        return dbx_error_set(err, errno, "cannot mask %s: %s", masked[i], strerror(errno));
+        }
+        for (size_t i = 0; i < ELEMENTSOF(readonly); i++) {
+                _cleanup_close_ int m = open_tree(AT_FDCWD, readonly[i], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+                if (m < 0) {
+                        if (errno == ENOENT)
+                                continue;
+                        return dbx_error_set(err, errno, "cannot make %s read-only: %s", readonly[i], strerror(errno));
+                }
+                if ((r = set_attr(m, "", AT_EMPTY_PATH | AT_RECURSIVE,
+                                  MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err, readonly[i])) < 0)
+                        return r;
+                if (move_mount(m, "", AT_FDCWD, readonly[i], MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                        return dbx_error_set(err, errno, "cannot make %s read-only: %s", readonly[i], strerror(errno));
+        }
+        return 0;
+}

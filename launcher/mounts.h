@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* Building the sandbox's root with the new mount API (open_tree, fsopen/fsmount, move_mount,
+ * mount_setattr): every source is captured as a detached clone first, every target inside the
+ * new root is resolved with openat2(RESOLVE_IN_ROOT) so no symlink leads out of it.
+ * Needs Linux >= 5.12 (mount_setattr). Runs in the child, inside the new user+mount namespaces. */
+#pragma once
+
+#include "config.h"
+#include "error.h"
+
+struct mount_sources {
+        int rootfs;                    /* clone of --rootfs, or -1 for the embedded root */
+        int volumes[MAX_VOLUMES];      /* clones of each -v source */
+        int devnodes[8];               /* clones of the host's /dev nodes */
+};
+
+/* Make every mount private, then capture each source as a detached recursive clone. */
+int mounts_capture(const struct sandbox_config *c, struct mount_sources *s, struct dbx_error *err);
+
+/* Build the new root and attach it at a staging point; returns an O_PATH fd of the new root. */
+int mounts_build_root(const struct sandbox_config *c, struct mount_sources *s, int *ret_root,
+                      struct dbx_error *err);
+
+/* pivot_root into root_fd, detach the old root, remount / read-only. */
+int mounts_pivot(int root_fd, struct dbx_error *err);
+
+/* Mask and make read-only the dangerous /proc paths (after the pivot). */
+int mounts_mask_proc(struct dbx_error *err);
+
+/* The /dev nodes bound from the host. */
+extern const char *const sandbox_dev_nodes[];

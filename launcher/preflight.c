@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+#include "preflight.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+int read_file(const char *path, size_t max, char **ret, size_t *ret_len, struct dbx_error *err)
+{
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return dbx_error_set(err, errno, "%s: %s", path, strerror(errno));
+        struct stat st;
+        if (fstat(fd, &st) < 0)
+                return dbx_error_set(err, errno, "%s: %s", path, strerror(errno));
+        if (S_ISDIR(st.st_mode))
+                return dbx_error_set(err, EISDIR, "%s: is a directory, not a file", path);
+        size_t cap = 4096, len = 0;
+        _cleanup_free_ char *buf = malloc(cap + 1);
+        if (!buf)
+                return dbx_error_set(err, ENOMEM, "out of memory");
+        for (;;) {
+                if (len == cap) {
+                        if (cap >= max)
+                                return dbx_error_set(err, EFBIG, "%s: larger than %zu bytes", path, max);
+                        cap = cap * 2 > max ? max : cap * 2;
+                        char *n = realloc(buf, cap + 1);
+                        if (!n)
+                                return dbx_error_set(err, ENOMEM, "out of memory");
+                        buf = n;
+                }
+                ssize_t k = read(fd, buf + len, cap - len);
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0)
+                        return dbx_error_set(err, errno, "%s: %s", path, strerror(errno));
+                if (k == 0)
+                        break;
+                len += (size_t)k;
+        }
+        buf[len] = '\0';
+        *ret = TAKE_PTR(buf);
+        if (ret_len)
+                *ret_len = len;
+        return 0;
+}
+
+static long read_sysctl(const char *path)
+{
+        char buf[32] = "";
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || read(fd, buf, sizeof(buf) - 1) <= 0)
+                return -1;
+        return strtol(buf, NULL, 10);
+}
+
+/* User namespaces: say which sysctl stops them, rather than a bare EPERM from clone. */
+static int check_userns(struct dbx_error *err)
+{
+        static const struct {
+                const char *path, *name;
+                long bad;
+                bool root_too;
+        } knobs[] = {
+                {"/proc/sys/user/max_user_namespaces", "user.max_user_namespaces", 0, true},
+                {"/proc/sys/kernel/unprivileged_userns_clone", "kernel.unprivileged_userns_clone", 0, false},
+                {"/proc/sys/kernel/apparmor_restrict_unprivileged_userns", "kernel.apparmor_restrict_unprivileged_userns", 1, false},
+        };
+        bool root = geteuid() == 0;
+        for (size_t i = 0; i < ELEMENTSOF(knobs); i++) {
+                if (!knobs[i].root_too && root)
+                        continue;
+                if (read_sysctl(knobs[i].path) == knobs[i].bad)
+                        return dbx_error_set(err, EPERM,
+                                             "user namespaces are disabled for this user by sysctl %s=%ld; "
+                                             "run denybox under sudo or change the sysctl",
+                                             knobs[i].name, knobs[i].bad);
+        }
+        return 0;
+}
+
+static int check_kernel(struct dbx_error *err)
+{
+        struct utsname u;
+        unsigned major = 0, minor = 0;
+        if (uname(&u) == 0 && sscanf(u.release, "%u.%u", &major, &minor) == 2 &&
+            (major < 5 || (major == 5 && minor < 12)))
+                return dbx_error_set(err, ENOSYS, "Linux %s is too old: denybox needs 5.12 or newer (mount_setattr)", u.release);
+        return 0;
+}
+
+/* May the host uid/gid write into dir?  Mode bits, as the kernel would check them for a process
+ * with no capabilities (ACLs are not consulted). */
+static bool host_can_write(const struct stat *st, uid_t uid, gid_t gid)
+{
+        mode_t need = S_IWOTH | S_IXOTH;
+        if (st->st_uid == uid)
+                need = S_IWUSR | S_IXUSR;
+        else if (st->st_gid == gid)
+                need = S_IWGRP | S_IXGRP;
+        return (st->st_mode & need) == need;
+}
+
+static int check_rootfs(const struct sandbox_config *c, struct dbx_error *err)
+{
+        struct stat st;
+        if (!c->rootfs)
+                return 0;
+        if (stat(c->rootfs, &st) < 0)
+                return dbx_error_set(err, errno, "--rootfs %s: %s", c->rootfs, strerror(errno));
+        if (!S_ISDIR(st.st_mode))
+                return dbx_error_set(err, ENOTDIR, "--rootfs %s: not a directory", c->rootfs);
+        char real[PATH_MAX];
+        if (!realpath(c->rootfs, real) || strcmp(real, "/") == 0)
+                return dbx_error_set(err, EPERM, "--rootfs %s: refusing the host's own root as the sandbox root", c->rootfs);
+
+        /* Mount points must exist: denybox never writes into a host rootfs. */
+        const char *need[MAX_VOLUMES + 5] = {"/proc", "/dev", "/tmp", "/in", "/out"};
+        size_t n = 5;
+        for (size_t i = 0; i < c->n_volumes; i++)
+                need[n++] = c->volumes[i].target;
+        for (size_t i = 0; i < n; i++) {
+                char p[PATH_MAX * 2];
+                snprintf(p, sizeof(p), "%s%s", c->rootfs, need[i]);
+                if (lstat(p, &st) < 0 || !(S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode)))
+                        return dbx_error_set(err, ENOENT, "--rootfs %s has no directory %s to mount on; create it (mkdir -p %s)",
+                                             c->rootfs, need[i], p);
+        }
+        return 0;
+}
+
+static int check_volumes(const struct sandbox_config *c, struct dbx_error *err)
+{
+        uid_t euid = geteuid();
+        uid_t huid = config_host_uid(c, euid);
+        gid_t hgid = config_host_gid(c, euid, getegid());
+
+        for (size_t i = 0; i < c->n_volumes; i++) {
+                const struct volume *v = &c->volumes[i];
+                struct stat st;
+                if (stat(v->source, &st) < 0)
+                        return dbx_error_set(err, errno, "-v %s:%s: %s", v->source, v->target, strerror(errno));
+                if (S_ISSOCK(st.st_mode))
+                        return dbx_error_set(err, EPERM, "-v %s:%s: refusing to bind a socket into the sandbox", v->source, v->target);
+                if (strcmp(v->target, "/out") == 0 && v->writable && S_ISDIR(st.st_mode) && !host_can_write(&st, huid, hgid))
+                        return dbx_error_set(err, EACCES,
+                                             "/out: %s is not writable by the sandbox user (host uid %u, gid %u); "
+                                             "fix it with 'chown %u:%u %s' (or 'chmod 0777 %s')",
+                                             v->source, (unsigned)huid, (unsigned)hgid, (unsigned)huid, (unsigned)hgid,
+                                             v->source, v->source);
+        }
+        return 0;
+}
+
+int preflight(const struct sandbox_config *c, struct dbx_error *err)
+{
+        int r;
+        if ((r = check_kernel(err)) < 0 || (r = check_userns(err)) < 0 || (r = check_rootfs(c, err)) < 0 ||
+            (r = check_volumes(c, err)) < 0)
+                return r;
+        return 0;
+}

@@ -1,0 +1,541 @@
+/* SPDX-License-Identifier: MIT */
+/* The isolation sequence.  A reviewer reads sandbox_child() (inside) and sandbox_run() (outside)
+ * and nothing else first: each line is one named step, in the order of DESIGN.md. */
+#include "sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <linux/filter.h>
+#include <linux/sched.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mounts.h"
+#include "privs.h"
+
+#define SANDBOX_NAMESPACES                                                                        \
+        (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | \
+         CLONE_NEWCGROUP)
+
+enum sync_msg {
+        MSG_GO = 'G',        /* parent -> child: the uid/gid maps are written */
+        MSG_LISTENER = 'L',  /* child -> parent: the stage-1 notify listener (SCM_RIGHTS) */
+        MSG_ERROR = 'E',     /* child -> parent: status byte + one sentence */
+};
+
+struct child_ctx {
+        const struct sandbox_config *c;
+        const struct filter_set *fs;
+        const struct sandbox_payload *p;
+        int sync;        /* child end of the socketpair */
+        int capture;     /* write end of the stdout pipe, or -1 */
+        char exec_path[PATH_MAX];
+        char *envp[MAX_ENV + 8];
+};
+
+/* ---- child steps ------------------------------------------------------------------------- */
+
+static int wait_for_maps(struct child_ctx *x, struct dbx_error *err)
+{
+        char m = 0;
+        if (recv(x->sync, &m, 1, 0) != 1 || m != MSG_GO)
+                return dbx_error_set(err, EPIPE, "the launcher went away before the sandbox was set up");
+        return 0;
+}
+
+static int set_parent_death_signal(struct child_ctx *x, struct dbx_error *err)
+{
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+                return dbx_error_set(err, errno, "PR_SET_PDEATHSIG: %s", strerror(errno));
+        return 0;
+}
+
+static int build_new_root(struct child_ctx *x, struct dbx_error *err)
+{
+        struct mount_sources src;
+        int r, root = -1;
+
+        r = mounts_capture(x->c, &src, err);
+        if (r >= 0)
+                r = mounts_build_root(x->c, &src, &root, err);
+        if (r >= 0)
+                r = mounts_pivot(root, err);
+        if (root >= 0)
+                close(root);
+        for (size_t i = 0; i < MAX_VOLUMES; i++)
+                closep(&src.volumes[i]);
+        for (size_t i = 0; i < ELEMENTSOF(src.devnodes); i++)
+                closep(&src.devnodes[i]);
+        closep(&src.rootfs);
+        return r;
+}
+
+static int mask_proc(struct child_ctx *x, struct dbx_error *err)
+{
+        return mounts_mask_proc(err);
+}
+
+static int set_hostname(struct child_ctx *x, struct dbx_error *err)
+{
+        if (sethostname(SANDBOX_HOSTNAME, strlen(SANDBOX_HOSTNAME)) < 0)
+                return dbx_error_set(err, errno, "sethostname: %s", strerror(errno));
+        return 0;
+}
+
+static int new_session(struct child_ctx *x, struct dbx_error *err)
+{
+        if (setsid() < 0)
+                return dbx_error_set(err, errno, "setsid: %s", strerror(errno));
+        return 0;
+}
+
+static int redirect_stdout(struct child_ctx *x, struct dbx_error *err)
+{
+        if (x->capture < 0)
+                return 0;
+        if (dup2(x->capture, STDOUT_FILENO) < 0)
+                return dbx_error_set(err, errno, "dup2: %s", strerror(errno));
+        close(x->capture);
+        x->capture = -1;
+        return 0;
+}
+
+/* Every fd but stdio is closed at the exec: mark all CLOEXEC (the sync socket and the probe's
+ * memfd are needed until the exec itself). */
+static int close_other_fds(struct child_ctx *x, struct dbx_error *err)
+{
+        if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+                return dbx_error_set(err, errno, "close_range: %s", strerror(errno));
+        return 0;
+}
+
+static int scrub_environment(struct child_ctx *x, struct dbx_error *err)
+{
+        static char home_root[] = "HOME=/root", home_nonroot[] = "HOME=/home/nonroot", home_other[] = "HOME=/";
+        static char hostname[] = "HOSTNAME=" SANDBOX_HOSTNAME, lang[] = "LANG=C.UTF-8",
+                    path[] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+        size_t n = 0;
+
+        x->envp[n++] = x->c->uid == 0 ? home_root : x->c->uid == SANDBOX_UID_DEFAULT ? home_nonroot : home_other;
+        x->envp[n++] = hostname;
+        x->envp[n++] = lang;
+        x->envp[n++] = path;
+        for (size_t i = 0; i < x->c->n_env; i++) {
+                const char *kv = x->c->env[i];
+                size_t klen = (size_t)(strchr(kv, '=') - kv) + 1;
+                size_t j;
+                for (j = 0; j < n; j++)
+                        if (strncmp(x->envp[j], kv, klen) == 0)
+                                break;
+                x->envp[j] = x->c->env[i]; /* -e / --env-file override the defaults */
+                if (j == n)
+                        n++;
+        }
+        x->envp[n] = NULL;
+        return 0;
+}
+
+static int set_rlimits(struct child_ctx *x, struct dbx_error *err)
+{
+        /* No core dumps: a host core_pattern pipe would run outside the sandbox. */
+        struct rlimit core = {0, 0};
+        if (setrlimit(RLIMIT_CORE, &core) < 0)
+                return dbx_error_set(err, errno, "RLIMIT_CORE: %s", strerror(errno));
+        return 0;
+}
+
+static int drop_privileges(struct child_ctx *x, struct dbx_error *err)
+{
+        return privs_drop(x->c, err);
+}
+
+static int enter_workdir(struct child_ctx *x, struct dbx_error *err)
+{
+        const char *w = x->c->workdir ? x->c->workdir : "/";
+        if (chdir(w) < 0)
+                return dbx_error_set(err, errno, "--workdir %s: %s", w, strerror(errno));
+        return 0;
+}
+
+static int set_no_new_privs(struct child_ctx *x, struct dbx_error *err)
+{
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                return dbx_error_set(err, errno, "PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
+        return 0;
+}
+
+/* Resolve the payload before seccomp: denybox's own exec is the only one allowed, so a PATH
+ * search by trial execs (execvp) would spend it on the first miss. */
+static int resolve_payload(struct child_ctx *x, struct dbx_error *err)
+{
+        const char *name = x->p->argv[0];
+        struct stat st;
+
+        if (x->p->exec_fd >= 0)
+                return 0;
+        if (strchr(name, '/')) {
+                snprintf(x->exec_path, sizeof(x->exec_path), "%s", name);
+        } else {
+                static const char *const dirs[] = {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"};
+                x->exec_path[0] = '\0';
+                for (size_t i = 0; i < ELEMENTSOF(dirs) && !x->exec_path[0]; i++) {
+                        char cand[PATH_MAX];
+                        snprintf(cand, sizeof(cand), "%s/%s", dirs[i], name);
+                        if (stat(cand, &st) == 0 && S_ISREG(st.st_mode))
+                                snprintf(x->exec_path, sizeof(x->exec_path), "%s", cand);
+                }
+                if (!x->exec_path[0])
+                        return dbx_error_set(err, ENOENT, "payload '%s' not found in the sandbox's PATH", name);
+        }
+        if (stat(x->exec_path, &st) < 0)
+                return dbx_error_set(err, errno, "payload '%s': %s inside the sandbox", x->exec_path, strerror(errno));
+        if (!S_ISREG(st.st_mode) || faccessat(AT_FDCWD, x->exec_path, X_OK, AT_EACCESS) < 0)
+                return dbx_error_set(err, EACCES, "payload '%s' is not an executable file for uid %u", x->exec_path, (unsigned)x->c->uid);
+        return 0;
+}
+
+static int load_filter(const struct bpf_blob *b, unsigned flags)
+{
+        struct sock_fprog prog = {.len = (unsigned short)(b->len / sizeof(struct sock_filter)),
+                                  .filter = (struct sock_filter *)b->data};
+        return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+}
+
+/* Stage 1 (execve/execveat -> notify), its listener handed to the parent while sendmsg is still
+ * allowed, then stage 2 (the profile), stacked on top. */
+static int load_seccomp(struct child_ctx *x, struct dbx_error *err)
+{
+        int listener = load_filter(&x->fs->stage1, SECCOMP_FILTER_FLAG_NEW_LISTENER);
+        if (listener < 0)
+                return dbx_error_set(err, errno, "cannot load seccomp stage 1: %s", strerror(errno));
+
+        char m = MSG_LISTENER;
+        struct iovec iov = {.iov_base = &m, .iov_len = 1};
+        union {
+                struct cmsghdr h;
+                char buf[CMSG_SPACE(sizeof(int))];
+        } u = {0};
+        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
+        struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+        cm->cmsg_level = SOL_SOCKET;
+        cm->cmsg_type = SCM_RIGHTS;
+        cm->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(cm), &listener, sizeof(int));
+        ssize_t n = sendmsg(x->sync, &msg, MSG_NOSIGNAL);
+        close(listener);
+        if (n != 1)
+                return dbx_error_set(err, errno, "cannot hand the exec listener to the supervisor: %s", strerror(errno));
+
+        if (load_filter(&x->fs->stage2, 0) < 0)
+                return dbx_error_set(err, errno, "cannot load seccomp stage 2: %s", strerror(errno));
+        return 0;
+}
+
+static void child_fail(int sync, enum setup_status st, const struct dbx_error *err)
+{
+        char buf[2 + sizeof(err->msg) + sizeof(err->path) + 4];
+        buf[0] = MSG_ERROR;
+        buf[1] = (char)st;
+        dbx_error_line(err, buf + 2, sizeof(buf) - 2);
+        /* write(), not send(): stage 2 may deny sendmsg/sendto */
+        if (write(sync, buf, 2 + strlen(buf + 2)) < 0) {
+                /* nothing left to tell */
+        }
+        _exit(st);
+}
+
+typedef int (*child_step_fn)(struct child_ctx *x, struct dbx_error *err);
+
+/* The inside of the sequence: DESIGN.md steps 4-10, one named step a line, each with what it
+ * denies and why it sits there.  `denybox explain` prints this same table. */
+static const struct {
+        child_step_fn fn;
+        struct sandbox_step info;
+} child_steps[] = {
+        {set_parent_death_signal, {"set_parent_death_signal", "die with the launcher, from the first instruction"}},
+        {wait_for_maps, {"wait_for_maps", "the parent writes the uid/gid maps before the child acts"}},
+        {build_new_root, {"build_new_root", "private mounts; rootfs, /proc, /dev, /tmp, /in ro, /out; pivot_root; old root detached; / ro"}},
+        {mask_proc, {"mask_proc", "kcore, keys, timer_list, ... masked; sys, sysrq-trigger, irq, bus, fs read-only"}},
+        {set_hostname, {"set_hostname", "the host's name does not leak (own UTS namespace)"}},
+        {new_session, {"new_session", "setsid: no controlling terminal, so no TIOCSTI into the caller's tty"}},
+        {redirect_stdout, {"redirect_stdout", "attest only: the probe's report goes to the launcher"}},
+        {close_other_fds, {"close_other_fds", "every fd but stdio is close-on-exec: no host fd survives the exec"}},
+        {scrub_environment, {"scrub_environment", "only HOME, HOSTNAME, LANG, PATH and what -e/--env-file add"}},
+        {set_rlimits, {"set_rlimits", "RLIMIT_CORE 0: no core dump through a host core_pattern"}},
+        {drop_privileges, {"drop_privileges", "securebits locked; bounding and ambient sets emptied; setresgid/setresuid; every capability set empty"}},
+        {set_parent_death_signal, {"set_parent_death_signal", "again: the credential change cleared it"}},
+        {enter_workdir, {"enter_workdir", "as the sandbox user, so its permissions apply"}},
+        {resolve_payload, {"resolve_payload", "one exec only: find the payload before seccomp, no trial execs"}},
+        {set_no_new_privs, {"set_no_new_privs", "no exec can ever gain privileges; required for seccomp"}},
+        {load_seccomp, {"load_seccomp", "stage 1 exec-notify, its listener to the parent, then stage 2: the profile"}},
+};
+
+const struct sandbox_step *sandbox_child_steps(size_t *ret_n)
+{
+        static struct sandbox_step out[ELEMENTSOF(child_steps)];
+        for (size_t i = 0; i < ELEMENTSOF(child_steps); i++)
+                out[i] = child_steps[i].info;
+        *ret_n = ELEMENTSOF(child_steps);
+        return out;
+}
+
+static __attribute__((noreturn)) void sandbox_child(struct child_ctx *x)
+{
+        struct dbx_error err = {0};
+
+        for (size_t i = 0; i < ELEMENTSOF(child_steps); i++)
+                if (child_steps[i].fn(x, &err) < 0)
+                        child_fail(x->sync,
+                                   child_steps[i].fn == resolve_payload
+                                           ? (err.code == ENOENT ? SETUP_PAYLOAD_NOT_FOUND : SETUP_PAYLOAD_NOT_EXEC)
+                                           : SETUP_FAILED,
+                                   &err);
+
+        /* The single allowed exec: the supervisor lets exactly this one through. */
+        if (x->p->exec_fd >= 0)
+                syscall(SYS_execveat, x->p->exec_fd, "", x->p->argv, x->envp, AT_EMPTY_PATH);
+        else
+                execve(x->exec_path, x->p->argv, x->envp);
+        int e = errno;
+        dbx_error_set(&err, e, "exec %s: %s", x->p->exec_fd >= 0 ? "<probe>" : x->exec_path, strerror(e));
+        child_fail(x->sync, e == ENOENT ? SETUP_PAYLOAD_NOT_FOUND : SETUP_PAYLOAD_NOT_EXEC, &err);
+}
+
+/* ---- parent side ------------------------------------------------------------------------- */
+
+static pid_t clone_sandbox(int *ret_pidfd)
+{
+        struct clone_args args = {
+                .flags = SANDBOX_NAMESPACES | CLONE_PIDFD,
+                .pidfd = (uint64_t)(uintptr_t)ret_pidfd,
+                .exit_signal = SIGCHLD,
+        };
+        pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+        if (pid < 0 && errno == ENOSYS) /* clone3 filtered (e.g. by an outer seccomp profile) */
+                pid = (pid_t)syscall(SYS_clone, SANDBOX_NAMESPACES | CLONE_PIDFD | SIGCHLD, NULL, ret_pidfd, NULL, 0);
+        return pid;
+}
+
+static int clone_error(int e, struct dbx_error *err)
+{
+        if (e == EPERM || e == ENOSPC || e == EACCES)
+                return dbx_error_set(err, e,
+                                     "cannot create the sandbox's namespaces (%s): user namespaces are disabled or restricted "
+                                     "here; check sysctls user.max_user_namespaces, kernel.unprivileged_userns_clone and "
+                                     "kernel.apparmor_restrict_unprivileged_userns, or run denybox under sudo",
+                                     strerror(e));
+        return dbx_error_set(err, e, "clone into new namespaces: %s", strerror(e));
+}
+
+/* Receive the listener, or the child's error. */
+static int receive_handoff(int sync, int *ret_listener, struct sandbox_result *res, struct dbx_error *err)
+{
+        char buf[1024];
+        struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf) - 1};
+        union {
+                struct cmsghdr h;
+                char cbuf[CMSG_SPACE(sizeof(int))];
+        } u;
+        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.cbuf, .msg_controllen = sizeof(u.cbuf)};
+        ssize_t n;
+
+        do
+                n = recvmsg(sync, &msg, MSG_CMSG_CLOEXEC);
+        while (n < 0 && errno == EINTR);
+        if (n <= 0)
+                return dbx_error_set(err, EPIPE, "the sandbox's init died during setup");
+        buf[n] = '\0';
+        if (buf[0] == MSG_ERROR && n >= 2) {
+                res->setup = (enum setup_status)buf[1];
+                return dbx_error_set(err, EPERM, "%s", buf + 2);
+        }
+        struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+        if (buf[0] != MSG_LISTENER || !cm || cm->cmsg_type != SCM_RIGHTS)
+                return dbx_error_set(err, EPROTO, "unexpected message from the sandbox's init");
+        memcpy(ret_listener, CMSG_DATA(cm), sizeof(int));
+        return 0;
+}
+
+static void capture_read(int fd, struct sandbox_result *res, bool *open_)
+{
+        char buf[65536];
+        ssize_t n = read(fd, buf, sizeof(buf));
+        if (n <= 0) {
+                *open_ = false;
+                return;
+        }
+        size_t room = CAPTURE_MAX - res->captured_len;
+        size_t take = (size_t)n < room ? (size_t)n : room;
+        char *p = realloc(res->captured, res->captured_len + take + 1);
+        if (!p)
+                return;
+        res->captured = p;
+        memcpy(p + res->captured_len, buf, take);
+        res->captured_len += take;
+        p[res->captured_len] = '\0';
+}
+
+static long long now_ms(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Supervise until the sandbox's init exits: exec notifications, late setup errors, stdout
+ * capture, the wall-clock timeout. */
+static int supervise(int pidfd, int sync, int capture, unsigned timeout_sec, struct sandbox_result *res,
+                     struct dbx_error *err)
+{
+        bool sync_open = true, capture_open = capture >= 0, listener_open = true;
+        long long deadline = timeout_sec ? now_ms() + timeout_sec * 1000LL : 0;
+
+        for (;;) {
+                struct pollfd fds[4] = {
+                        {.fd = pidfd, .events = POLLIN},
+                        {.fd = listener_open ? res->sup.listener : -1, .events = POLLIN},
+                        {.fd = sync_open ? sync : -1, .events = POLLIN},
+                        {.fd = capture_open ? capture : -1, .events = POLLIN},
+                };
+                int wait = -1;
+                if (deadline) {
+                        long long left = deadline - now_ms();
+                        wait = left > 0 ? (int)left : 0;
+                }
+                int n = poll(fds, 4, wait);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return dbx_error_set(err, errno, "poll: %s", strerror(errno));
+                if (n == 0) {
+                        res->timed_out = true;
+                        syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+                        deadline = 0;
+                        continue;
+                }
+                if (fds[1].revents & POLLIN) {
+                        int r = supervisor_handle(&res->sup);
+                        if (r < 0)
+                                listener_open = false;
+                } else if (fds[1].revents & (POLLHUP | POLLERR)) {
+                        listener_open = false;
+                }
+                if (fds[2].revents) {
+                        char buf[1024];
+                        ssize_t k = read(sync, buf, sizeof(buf) - 1);
+                        if (k <= 0) {
+                                sync_open = false; /* exec'd (CLOEXEC) or died */
+                        } else if (buf[0] == MSG_ERROR && k >= 2) {
+                                buf[k] = '\0';
+                                res->setup = (enum setup_status)buf[1];
+                                dbx_error_set(err, EPERM, "%s", buf + 2);
+                                res->established = false;
+                        }
+                }
+                if (fds[3].revents)
+                        capture_read(capture, res, &capture_open);
+                if (fds[0].revents & POLLIN) {
+                        while (capture_open) /* drain what the payload wrote before it exited */
+                                capture_read(capture, res, &capture_open);
+                        return 0;
+                }
+        }
+}
+
+static void collect_status(int pidfd, struct sandbox_result *res)
+{
+        siginfo_t si = {0};
+        while (waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED) < 0 && errno == EINTR)
+                ;
+        res->exited = si.si_code == CLD_EXITED;
+        res->exit_code = res->exited ? si.si_status : 128 + si.si_status;
+        res->signal = res->exited ? 0 : si.si_status;
+}
+
+int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, const struct sandbox_payload *p,
+                bool capture_stdout, struct sandbox_result *res, struct dbx_error *err)
+{
+        _cleanup_close_ int pidfd = -1, capture_r = -1, listener = -1;
+        int sv[2], cap[2] = {-1, -1}, r;
+
+        *res = (struct sandbox_result){.sup = {.listener = -1, .policy = fs->exec}};
+
+        /* Root's supplementary groups would follow the payload in: drop them first. */
+        if (geteuid() == 0 && setgroups(0, NULL) < 0)
+                return dbx_error_set(err, errno, "cannot drop supplementary groups: %s", strerror(errno));
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+                return dbx_error_set(err, errno, "socketpair: %s", strerror(errno));
+        _cleanup_close_ int sync = sv[0];
+        if (capture_stdout && pipe2(cap, O_CLOEXEC) < 0) {
+                close(sv[1]);
+                return dbx_error_set(err, errno, "pipe: %s", strerror(errno));
+        }
+        capture_r = cap[0];
+
+        /* New user, mount, pid, net, ipc, uts and cgroup namespaces, in one clone. */
+        pid_t pid = clone_sandbox(&pidfd);
+        if (pid < 0) {
+                int e = errno;
+                close(sv[1]);
+                closep(&cap[1]);
+                return clone_error(e, err);
+        }
+        if (pid == 0) {
+                struct child_ctx x = {.c = c, .fs = fs, .p = p, .sync = sv[1], .capture = cap[1]};
+                close(sv[0]);
+                closep(&cap[0]);
+                sandbox_child(&x);
+        }
+        close(sv[1]);
+        closep(&cap[1]);
+
+        /* Map the sandbox uid/gid, then let the child go on. */
+        r = userns_write_maps(pid, c, err);
+        char go = MSG_GO;
+        if (r < 0 || send(sync, &go, 1, MSG_NOSIGNAL) != 1) {
+                syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+                collect_status(pidfd, res);
+                return r < 0 ? r : dbx_error_set(err, EPIPE, "the sandbox's init died before setup");
+        }
+
+        /* The child sets itself up; it hands us the exec listener or tells us what failed. */
+        r = receive_handoff(sync, &listener, res, err);
+        if (r < 0) {
+                collect_status(pidfd, res);
+                return r;
+        }
+        res->sup.listener = listener;
+        res->sup.init_pid = pid;
+        res->established = true;
+
+        r = supervise(pidfd, sync, capture_r, c->timeout_sec, res, err);
+        collect_status(pidfd, res);
+        if (res->sup.n_log == 0 || !res->sup.log[0].own_exec)
+                res->established = false;
+        if (!res->established && r == 0 && err && err->code == 0)
+                r = dbx_error_set(err, EPERM, "the payload was never started");
+        else if (!res->established && r == 0)
+                r = -err->code;
+        return r;
+}
+
+void sandbox_result_free(struct sandbox_result *r)
+{
+        free(r->captured);
+        r->captured = NULL;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/* sandbox_run: the isolation sequence of DESIGN.md, parent and child side. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "error.h"
+#include "filter.h"
+#include "supervisor.h"
+
+/* Exit codes of the child's setup, relayed to the parent with the message. */
+enum setup_status {
+        SETUP_FAILED = 1,          /* the sandbox could not be established */
+        SETUP_PAYLOAD_NOT_FOUND,   /* the payload does not exist inside the sandbox */
+        SETUP_PAYLOAD_NOT_EXEC,    /* the payload is not an executable regular file */
+};
+
+struct sandbox_payload {
+        char **argv;       /* argv[0] is resolved inside the sandbox (PATH search) */
+        int exec_fd;       /* >= 0: exec this fd (the embedded probe) instead of argv[0] */
+};
+
+struct sandbox_result {
+        bool established;          /* the payload was exec'd */
+        enum setup_status setup;   /* when !established */
+        bool exited;               /* else killed by a signal */
+        int exit_code;
+        int signal;
+        bool timed_out;
+        struct supervisor sup;     /* the exec log */
+        char *captured;            /* payload stdout, when capture was asked (NUL-terminated) */
+        size_t captured_len;
+};
+
+#define CAPTURE_MAX (4u << 20)
+
+int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs,
+                const struct sandbox_payload *p, bool capture_stdout,
+                struct sandbox_result *ret, struct dbx_error *err);
+
+struct sandbox_step {
+        const char *name;
+        const char *why;
+};
+
+/* The child's steps, in order (for `denybox explain`). */
+const struct sandbox_step *sandbox_child_steps(size_t *ret_n);
+
+void sandbox_result_free(struct sandbox_result *r);

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+#include "supervisor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Best effort, for the log only: the path argument of execve (arg0) or execveat (arg1). */
+static void read_path(pid_t pid, uint64_t addr, char *buf, size_t size)
+{
+        char p[64];
+        snprintf(p, sizeof(p), "/proc/%d/mem", (int)pid);
+        buf[0] = '\0';
+        _cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return;
+        ssize_t n = pread(fd, buf, size - 1, (off_t)addr);
+        if (n < 0) {
+                snprintf(buf, size, "<unreadable>");
+                return;
+        }
+        buf[n] = '\0';
+}
+
+int supervisor_handle(struct supervisor *s)
+{
+        struct seccomp_notif *req = NULL;
+        struct seccomp_notif_resp *resp = NULL;
+        int r;
+
+        if (seccomp_notify_alloc(&req, &resp) < 0)
+                return -ENOMEM;
+        r = seccomp_notify_receive(s->listener, req);
+        if (r < 0) {
+                seccomp_notify_free(req, resp);
+                return r == -ENOENT ? 0 : r; /* the caller died meanwhile */
+        }
+
+        struct exec_attempt a = {.pid = (pid_t)req->pid};
+        char *name = seccomp_syscall_resolve_num_arch(req->data.arch, req->data.nr);
+        snprintf(a.syscall, sizeof(a.syscall), "%s", name ? name : "?");
+        free(name);
+        bool is_execveat = strcmp(a.syscall, "execveat") == 0;
+        read_path(a.pid, is_execveat ? req->data.args[1] : req->data.args[0], a.path, sizeof(a.path));
+        if (is_execveat && a.path[0] == '\0')
+                snprintf(a.path, sizeof(a.path), "<fd %d>", (int)req->data.args[0]);
+
+        resp->id = req->id;
+        resp->val = 0;
+        resp->error = 0;
+        resp->flags = 0;
+        if (!s->own_exec_done && a.pid == s->init_pid) {
+                /* denybox's own final exec: no payload code has run yet */
+                s->own_exec_done = true;
+                a.own_exec = a.allowed = true;
+        } else if (s->policy.verdict == EXEC_VERDICT_ALLOW) {
+                a.allowed = true;
+        } else {
+                a.err = s->policy.verdict == EXEC_VERDICT_ERRNO ? s->policy.errno_ret : EPERM;
+                if (s->policy.verdict == EXEC_VERDICT_KILL && seccomp_notify_id_valid(s->listener, req->id) == 0)
+                        kill(a.pid, SIGKILL);
+        }
+        if (a.allowed)
+                resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+        else
+                resp->error = -a.err;
+
+        r = seccomp_notify_respond(s->listener, resp);
+        seccomp_notify_free(req, resp);
+        if (s->n_log < EXEC_LOG_MAX)
+                s->log[s->n_log++] = a;
+        else
+                s->n_dropped++;
+        return r == -ENOENT ? 0 : r;
+}

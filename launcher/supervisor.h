@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/* The exec-once supervisor (parent side of seccomp stage 1).
+ * The first execve/execveat notification from the sandbox's init is denybox's own final exec: it
+ * is let through (SECCOMP_USER_NOTIF_FLAG_CONTINUE).  Every later one gets what the profile says
+ * for execve/execveat.  The decision never depends on the syscall's arguments; the path is read
+ * from /proc/PID/mem for the audit log only, so there is no TOCTOU.  If the supervisor dies, the
+ * kernel fails every notifying syscall (ENOSYS): fail-closed. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "filter.h"
+
+#define EXEC_LOG_MAX 64
+
+struct exec_attempt {
+        pid_t pid;            /* as seen from the host */
+        char syscall[16];     /* "execve" / "execveat" */
+        char path[256];       /* for the log only */
+        bool allowed;
+        bool own_exec;        /* denybox's own final exec */
+        int err;              /* errno answered when denied */
+};
+
+struct supervisor {
+        int listener;
+        pid_t init_pid;
+        struct exec_policy policy;
+        bool own_exec_done;
+        struct exec_attempt log[EXEC_LOG_MAX];
+        size_t n_log;
+        size_t n_dropped;     /* attempts beyond EXEC_LOG_MAX, counted only */
+};
+
+/* Receive and answer one notification.  Returns 0, or a negative errno on a listener failure. */
+int supervisor_handle(struct supervisor *s);

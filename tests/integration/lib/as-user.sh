@@ -1,0 +1,50 @@
+#!/bin/bash
+# as-user.sh root|unpriv SCRIPT — run an integration script as root, or as an unprivileged user
+# (65534 via setpriv when we are root; ourselves when we are not).  Exit 77 means "this host can't";
+# with DENYBOX_TEST_MUST_WORK=1 (CI) a skip is a failure.
+set -u
+mode=$1 script=$2
+skip() {
+        echo "SKIP: $*"
+        if [ "${DENYBOX_TEST_MUST_WORK:-0}" = 1 ]; then
+                echo "FAIL: DENYBOX_TEST_MUST_WORK=1 forbids skipping"
+                exit 1
+        fi
+        exit 77
+}
+[ -x "${DENYBOX:-}" ] || { echo "DENYBOX is not set to the binary under test"; exit 1; }
+
+# A private, world-readable copy of the binary and the test libraries, so that an unprivileged
+# user can reach them whatever the permissions of the build tree.
+stage=$(mktemp -d /tmp/denybox-test.XXXXXX)
+trap 'rm -rf "$stage"' EXIT
+chmod 0755 "$stage"
+cp "$DENYBOX" "$stage/denybox"
+cp "$(dirname "$0")/common.sh" "$script" "$stage/"
+chmod -R a+rX "$stage"
+export DENYBOX="$stage/denybox"
+run_script="$stage/$(basename "$script")"
+
+case $mode in
+root)
+        [ "$(id -u)" = 0 ] || skip "not root: the root variant needs root"
+        "$run_script"
+        ;;
+unpriv)
+        if [ "$(id -u)" = 0 ]; then
+                command -v setpriv >/dev/null || skip "setpriv (util-linux) is missing"
+                env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DENYBOX="$DENYBOX" PROFILES_DIR="${PROFILES_DIR:-}" \
+                        SEEDS_PROFILE="${SEEDS_PROFILE:-}" TESTS_MODE=unpriv \
+                        setpriv --reuid=65534 --regid=65534 --clear-groups -- "$run_script"
+        else
+                TESTS_MODE=unpriv "$run_script"
+        fi
+        ;;
+*)
+        echo "usage: as-user.sh root|unpriv SCRIPT"
+        exit 1
+        ;;
+esac
+rc=$?
+[ $rc = 77 ] && skip "the script could not run on this host"
+exit $rc

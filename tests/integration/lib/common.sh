@@ -1,0 +1,38 @@
+#!/bin/bash
+# Shared helpers for the integration scripts: TAP-ish output, assertions, a busybox rootfs.
+set -u
+T=$(mktemp -d /tmp/denybox-it.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+chmod 0755 "$T"
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+check() { # check DESCRIPTION COMMAND...
+        local d=$1; shift
+        if "$@" >/dev/null; then ok "$d"; else not_ok "$d"; fi
+}
+finish() {
+        echo "1..$n"
+        echo "$((n - failed)) passed, $failed failed"
+        [ $failed = 0 ]
+        exit $?
+}
+# run_db ARGS... : runs denybox, leaves stdout in $T/out, stderr in $T/err, status in $rc
+run_db() {
+        "$DENYBOX" "$@" >"$T/out" 2>"$T/err"
+        rc=$?
+}
+has() { grep -q -- "$1" "$2"; }
+one_line() { [ "$(wc -l <"$1")" -le 1 ] && [ -s "$1" ]; }
+
+# A rootfs with busybox-static as /bin/sh: a real shell is present, so exec denial is seccomp's.
+make_busybox_rootfs() {
+        local r=$1 bb
+        bb=$(command -v busybox || true)
+        [ -n "$bb" ] || { echo "busybox (Debian: busybox-static) is not installed"; exit 77; }
+        mkdir -p "$r"/{bin,etc,in,out,tmp,proc,dev,app,root,home/nonroot}
+        cp "$bb" "$r/bin/busybox"
+        for a in sh true cat echo ls id; do ln -s busybox "$r/bin/$a"; done
+        echo "nonroot:x:65532:65532::/home/nonroot:/bin/sh" >"$r/etc/passwd"
+        chmod -R a+rX "$r"
+}

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: MIT */
+/* The command line parser: the seeds' docker command line maps across; every weakening flag and
+ * every malformed value is refused with one sentence. */
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+static int parse(struct sandbox_config *c, struct dbx_error *err, const char *const *args)
+{
+        char *argv[64];
+        int argc = 0;
+        argv[argc++] = (char *)"denybox";
+        for (; *args; args++)
+                argv[argc++] = (char *)*args;
+        argv[argc] = NULL;
+        config_init(c);
+        memset(err, 0, sizeof(*err));
+        return config_parse(c, argc, argv, err);
+}
+
+START_TEST(seeds_command_line)
+{
+        static const char *const args[] = {
+                "run", "--network", "none", "--user", "65532:65532", "--read-only",
+                "--tmpfs", "/tmp:rw,noexec,nosuid,nodev,size=16m", "--cap-drop", "ALL",
+                "--security-opt", "no-new-privileges", "--security-opt", "seccomp=/x/seccomp-deny-by-default.json",
+                "--pids-limit", "64", "--memory", "256m", "--memory-swap", "256m", "--cpus", "1",
+                "--env-file", "/dev/null", "-v", "/srv/in:/in:ro", "-v", "/srv/out:/out:rw",
+                "--", "/bin/sh", "-c", "true", NULL};
+        struct sandbox_config c;
+        struct dbx_error err;
+        ck_assert_int_eq(parse(&c, &err, args), 0);
+        ck_assert_int_eq(c.command, CMD_RUN);
+        ck_assert_uint_eq(c.uid, 65532);
+        ck_assert_uint_eq(c.gid, 65532);
+        ck_assert_uint_eq(c.tmp_size, 16u << 20);
+        ck_assert_str_eq(c.seccomp_profile, "/x/seccomp-deny-by-default.json");
+        ck_assert(!c.seccomp_is_builtin);
+        ck_assert_int_eq(c.limits.pids, 64);
+        ck_assert_int_eq(c.limits.memory, 256 << 20);
+        ck_assert_int_eq(c.limits.memory_swap, 256 << 20);
+        ck_assert_int_eq(c.limits.cpus_milli, 1000);
+        ck_assert_uint_eq(c.n_volumes, 2);
+        ck_assert(!c.volumes[0].writable);
+        ck_assert(c.volumes[1].writable);
+        ck_assert_str_eq(config_volume_at(&c, "/out")->source, "/srv/out");
+        ck_assert_uint_eq(c.argc, 3);
+        ck_assert_str_eq(c.argv[0], "/bin/sh");
+        config_free(&c);
+}
+END_TEST
+
+/* Each refused or malformed input, and a word its message must contain. */
+static const struct {
+        const char *args[8];
+        const char *needle;
+} bad[] = {
+        {{"run", "--privileged", "--", "true"}, "--privileged is refused"},
+        {{"run", "--network", "host", "--", "true"}, "--network host is refused"},
+        {{"run", "--network", "bridge", "--", "true"}, "not supported"},
+        {{"run", "--cap-add", "SYS_ADMIN", "--", "true"}, "--cap-add SYS_ADMIN is refused"},
+        {{"run", "--pid", "host", "--", "true"}, "refused"},
+        {{"run", "--ipc", "host", "--", "true"}, "refused"},
+        {{"run", "--userns", "host", "--", "true"}, "refused"},
+        {{"run", "-v", "/var/run/docker.sock:/var/run/docker.sock", "--", "true"}, "engine socket"},
+        {{"run", "-v", "/run/containerd/containerd.sock:/c.sock", "--", "true"}, "engine socket"},
+        {{"run", "-v", "/:/host", "--", "true"}, "refusing"},
+        {{"run", "-v", "relative:/in", "--", "true"}, "absolute host path"},
+        {{"run", "-v", "/srv:/proc/x", "--", "true"}, "managed by denybox"},
+        {{"run", "-v", "/srv:/in/../etc", "--", "true"}, "normalised"},
+        {{"run", "-v", "/srv:/in:rx", "--", "true"}, "mode 'rx'"},
+        {{"run", "-v", "/srv", "--", "true"}, "SOURCE:TARGET"},
+        {{"run", "-v", "/a:/in", "-v", "/b:/in", "--", "true"}, "already a volume target"},
+        {{"run", "--tmpfs", "/tmp:exec", "--", "true"}, "refusing 'exec'"},
+        {{"run", "--tmpfs", "/var", "--", "true"}, "only /tmp"},
+        {{"run", "--tmpfs", "/tmp:size=lots", "--", "true"}, "bad size"},
+        {{"run", "--security-opt", "seccomp=unconfined", "--", "true"}, "unconfined is refused"},
+        {{"run", "--security-opt", "no-new-privileges:false", "--", "true"}, "cannot be turned off"},
+        {{"run", "--security-opt", "apparmor=unconfined", "--", "true"}, "not supported"},
+        {{"run", "--user", "nobody", "--", "true"}, "numeric"},
+        {{"run", "--memory", "-5", "--", "true"}, "positive size"},
+        {{"run", "--memory", "12q", "--", "true"}, "positive size"},
+        {{"run", "--memory-swap", "1m", "--", "true"}, "needs --memory"},
+        {{"run", "--memory", "2m", "--memory-swap", "1m", "--", "true"}, "at least --memory"},
+        {{"run", "--pids-limit", "0", "--", "true"}, "positive integer"},
+        {{"run", "--cpus", "0", "--", "true"}, "between 0.01"},
+        {{"run", "--timeout", "soon", "--", "true"}, "whole seconds"},
+        {{"run", "--bogus", "--", "true"}, "unknown option '--bogus'"},
+        {{"run", "--rootfs"}, "needs a value"},
+        {{"run", "--rootfs", "rel/dir", "--", "true"}, "absolute path"},
+        {{"run"}, "missing the command"},
+        {{"attest", "--", "sh"}, "takes no command"},
+        {{"frobnicate"}, "unknown command"},
+        {{"run", "-t", "--", "true"}, "--tty is refused"},
+        {{"run", "--device", "/dev/kvm", "--", "true"}, "refused"},
+        {{"run", "--env-file", "/nonexistent/env", "--", "true"}, "--env-file '/nonexistent/env'"},
+        {{"run", "-e", "1BAD", "--", "true"}, "not KEY=VALUE"},
+        {{"run", "-e", "B-AD=1", "--", "true"}, "not a valid variable name"},
+};
+
+START_TEST(refused_and_malformed)
+{
+        struct sandbox_config c;
+        struct dbx_error err;
+        int r = parse(&c, &err, bad[_i].args);
+        ck_assert_msg(r < 0, "case %d (%s) was accepted", _i, bad[_i].needle);
+        ck_assert_msg(strstr(err.msg, bad[_i].needle), "case %d: message '%s' lacks '%s'", _i, err.msg, bad[_i].needle);
+        ck_assert_msg(!strchr(err.msg, '\n'), "case %d: message is not one line", _i);
+        config_free(&c);
+}
+END_TEST
+
+START_TEST(sizes)
+{
+        static const struct {
+                const char *in;
+                long long out; /* -1: rejected */
+        } t[] = {
+                {"4096", 4096}, {"16m", 16 << 20}, {"16M", 16 << 20}, {"1g", 1LL << 30}, {"1.5k", 1536},
+                {"256mb", 256 << 20}, {"2MiB", 2 << 20}, {"", -1}, {"m", -1}, {"-1", -1}, {"1x", -1},
+                {"99999999999t", -1}, {"1mm", -1},
+        };
+        for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+                uint64_t v = 0;
+                int r = parse_size(t[i].in, &v);
+                if (t[i].out < 0)
+                        ck_assert_msg(r < 0, "'%s' accepted", t[i].in);
+                else
+                        ck_assert_msg(r == 0 && v == (uint64_t)t[i].out, "'%s' -> %llu", t[i].in, (unsigned long long)v);
+        }
+}
+END_TEST
+
+START_TEST(builtin_profile_names)
+{
+        static const char *const a1[] = {"run", "--security-opt", "seccomp=strict", "--", "true", NULL};
+        static const char *const a2[] = {"run", "--security-opt", "seccomp=./p.json", "--", "true", NULL};
+        struct sandbox_config c;
+        struct dbx_error err;
+        ck_assert_int_eq(parse(&c, &err, a1), 0);
+        ck_assert(c.seccomp_is_builtin);
+        config_free(&c);
+        ck_assert_int_eq(parse(&c, &err, a2), 0);
+        ck_assert(!c.seccomp_is_builtin);
+        config_free(&c);
+}
+END_TEST
+
+START_TEST(host_ids)
+{
+        struct sandbox_config c;
+        config_init(&c);
+        ck_assert_uint_eq(config_host_uid(&c, 0), 65532);   /* root: the sandbox uid maps to itself */
+        ck_assert_uint_eq(config_host_uid(&c, 1000), 1000); /* unprivileged: to the caller */
+        ck_assert_uint_eq(config_host_gid(&c, 1000, 100), 100);
+}
+END_TEST
+
+int main(void)
+{
+        Suite *s = suite_create("cli");
+        TCase *tc = tcase_create("parse");
+        tcase_add_test(tc, seeds_command_line);
+        tcase_add_loop_test(tc, refused_and_malformed, 0, (int)(sizeof(bad) / sizeof(bad[0])));
+        tcase_add_test(tc, sizes);
+        tcase_add_test(tc, builtin_profile_names);
+        tcase_add_test(tc, host_ids);
+        suite_add_tcase(s, tc);
+        SRunner *sr = srunner_create(s);
+        srunner_run_all(sr, CK_NORMAL);
+        int failed = srunner_ntests_failed(sr);
+        srunner_free(sr);
+        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

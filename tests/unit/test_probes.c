@@ -1,0 +1,600 @@
+/* SPDX-License-Identifier: MIT */
+/* The probe catalogue, adjudication, the three pure checks and the report parser.  Every check
+ * is shown able to fail: a probe that cannot fail proves nothing. */
+#include "catalogue.h"
+
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const seed_ids[] = { "PR-NET-1", "PR-NET-2", "PR-SOCK-1", "PR-ENV-1", "PR-FS-RO-IN",
+        "PR-FS-ESC-1", "PR-FS-ESC-2", "PR-FS-OUT-OK", "PR-EXEC-1", "PR-MOUNT-1", "PR-SOCK-DOCKER", "PR-PTRACE-1" };
+
+static const char good_net_dev[] =
+        "Inter-|   Receive                                                |  Transmit\n"
+        " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n"
+        "    lo:       0       0    0    0    0     0          0         0        0       0    0    0    0     0       0          0\n";
+
+static const char good_mounts[] =
+        "21 20 254:0 /srv/root / ro,nosuid,nodev,relatime master:1 - ext4 /dev/vda rw\n"
+        "22 21 0:41 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw\n"
+        "23 22 0:41 /sys /proc/sys ro,nosuid,nodev,noexec,relatime - proc proc rw\n"
+        "24 21 0:42 / /dev ro,nosuid,relatime - tmpfs tmpfs rw,mode=755\n"
+        "25 24 0:6 /null /dev/null rw,nosuid,relatime - devtmpfs udev rw\n"
+        "26 24 0:6 /zero /dev/zero rw,nosuid,relatime - devtmpfs udev rw\n27 24 0:6 /full /dev/full rw - devtmpfs udev rw\n"
+        "28 24 0:6 /random /dev/random rw - devtmpfs udev rw\n29 24 0:6 /urandom /dev/urandom rw - devtmpfs udev rw\n"
+        "30 24 0:6 /tty /dev/tty rw,nosuid,relatime - devtmpfs udev rw\n"
+        "31 21 254:0 /srv/in /in ro,nosuid,nodev,relatime shared:3 master:1 - ext4 /dev/vda rw\n"
+        "32 31 254:0 /srv/in/sub /in/sub ro,nosuid,nodev,relatime - ext4 /dev/vda rw\n"
+        "33 21 254:0 /srv/out /out rw,nosuid,nodev,noexec,relatime - ext4 /dev/vda rw\n"
+        "34 21 0:43 / /tmp rw,nosuid,nodev,noexec,relatime - tmpfs tmpfs rw,size=16384k\n";
+
+static char *seed_env[] = { "HOME", "HOSTNAME", "LANG", "PATH", "SSL_CERT_FILE" };
+
+/* ---- helpers ----------------------------------------------------------------------------------- */
+
+static struct probe_observation obs_one;
+
+/* A report holding one observation of id (err) and the given raw fields. */
+static struct probe_report report_one(const char *id, int err)
+{
+        memset(&obs_one, 0, sizeof(obs_one));
+        snprintf(obs_one.id, sizeof(obs_one.id), "%s", id);
+        obs_one.present = true;
+        obs_one.err = err;
+        return (struct probe_report) { .obs = &obs_one, .n_obs = 1 };
+}
+
+static enum verdict judge(const char *id, const struct probe_report *r)
+{
+        char why[512];
+        const struct probe_def *def = probe_catalogue_find(id);
+        ck_assert_ptr_nonnull(def);
+        enum verdict v = probe_adjudicate(def, r, why, sizeof(why));
+        ck_assert_msg(why[0] != '\0', "adjudication of %s gave no reason", id);
+        return v;
+}
+
+static enum verdict judge_err(const char *id, int err)
+{
+        struct probe_report r = report_one(id, err);
+        return judge(id, &r);
+}
+
+/* good with the first occurrence of from replaced by to (malloc'd). */
+static char *replace(const char *good, const char *from, const char *to)
+{
+        const char *at = strstr(good, from);
+        ck_assert_msg(at != NULL, "fixture lacks '%s'", from);
+        size_t n = strlen(good) - strlen(from) + strlen(to) + 1;
+        char *s = malloc(n);
+        ck_assert_ptr_nonnull(s);
+        snprintf(s, n, "%.*s%s%s", (int) (at - good), good, to, at + strlen(from));
+        return s;
+}
+
+static bool mounts_ok(const char *mountinfo, char *why, size_t size)
+{
+        struct probe_report r = { .mountinfo = (char *) mountinfo };
+        return probe_check_mount_table(&r, why, size);
+}
+
+/* The mount table with from replaced by to must FAIL, and say why with `expect` in it. */
+static void assert_mounts_fail(const char *from, const char *to, const char *expect)
+{
+        char why[512];
+        char *m = replace(good_mounts, from, to);
+        ck_assert_msg(!mounts_ok(m, why, sizeof(why)), "passed with '%s' -> '%s': %s", from, to, why);
+        ck_assert_msg(strstr(why, expect), "reason '%s' lacks '%s'", why, expect);
+        free(m);
+}
+
+static bool env_ok(char **keys, size_t n, char *why, size_t size)
+{
+        struct probe_report r = { .env_keys = keys, .n_env_keys = n };
+        return probe_check_env_no_secrets(&r, why, size);
+}
+
+static bool net_ok(const char *text, char *why, size_t size)
+{
+        struct probe_report r = { .proc_net_dev = (char *) text };
+        return probe_check_net_dev_lo_only(&r, why, size);
+}
+
+/* ---- catalogue and adjudication ----------------------------------------------------------------- */
+
+START_TEST(catalogue_is_the_seeds_twelve)
+{
+        ck_assert_uint_eq(probe_catalogue_len, 12);
+        for (size_t i = 0; i < probe_catalogue_len; i++) {
+                const struct probe_def *d = &probe_catalogue[i];
+                ck_assert_str_eq(d->id, seed_ids[i]);
+                ck_assert_ptr_eq(probe_catalogue_find(d->id), d);
+                ck_assert_str_ne(layer_name(d->layer), "?");
+                ck_assert(d->operation && d->operation[0] && d->expected && d->expected[0]);
+                if (d->expect == EXPECT_ERRNO)
+                        ck_assert_int_ne(d->errnos[0], 0);
+                ck_assert((d->expect == EXPECT_CHECK) == (d->check != NULL));
+        }
+        ck_assert_ptr_null(probe_catalogue_find("PR-NOPE"));
+        ck_assert_ptr_null(probe_catalogue_find(NULL));
+}
+END_TEST
+
+START_TEST(exec_is_eperm_only)
+{
+        const struct probe_def *d = probe_catalogue_find("PR-EXEC-1");
+        ck_assert_int_eq(d->errnos[0], EPERM);
+        ck_assert_int_eq(d->errnos[1], 0);
+        ck_assert_int_eq(judge_err("PR-EXEC-1", EPERM), VERDICT_PASS);
+        ck_assert_int_eq(judge_err("PR-EXEC-1", ENOENT), VERDICT_FAIL); /* the seeds' old answer */
+        ck_assert_int_eq(judge_err("PR-EXEC-1", 0), VERDICT_FAIL);
+        ck_assert_int_eq(judge_err("PR-EXEC-1", EACCES), VERDICT_FAIL);
+}
+END_TEST
+
+START_TEST(errno_probes)
+{
+        static const struct { const char *id; int err; enum verdict v; } cases[] = {
+                { "PR-NET-1", EPERM, VERDICT_PASS }, { "PR-NET-1", ENETUNREACH, VERDICT_PASS },
+                { "PR-NET-1", EAFNOSUPPORT, VERDICT_PASS }, { "PR-NET-1", ETIMEDOUT, VERDICT_FAIL },
+                { "PR-NET-1", 0, VERDICT_FAIL }, { "PR-NET-1", -1, VERDICT_UNVERIFIED },
+                { "PR-SOCK-1", EPERM, VERDICT_PASS }, { "PR-SOCK-1", EAFNOSUPPORT, VERDICT_FAIL },
+                { "PR-SOCK-1", 0, VERDICT_FAIL },
+                { "PR-FS-RO-IN", EROFS, VERDICT_PASS }, { "PR-FS-RO-IN", EACCES, VERDICT_FAIL },
+                { "PR-FS-RO-IN", 0, VERDICT_FAIL },
+                { "PR-FS-ESC-1", EROFS, VERDICT_PASS }, { "PR-FS-ESC-1", 0, VERDICT_FAIL },
+                { "PR-FS-ESC-1", ENOENT, VERDICT_FAIL },
+                { "PR-FS-ESC-2", EROFS, VERDICT_PASS }, { "PR-FS-ESC-2", EACCES, VERDICT_PASS },
+                { "PR-FS-ESC-2", ENOENT, VERDICT_FAIL }, { "PR-FS-ESC-2", 0, VERDICT_FAIL },
+                { "PR-SOCK-DOCKER", ENOENT, VERDICT_PASS }, { "PR-SOCK-DOCKER", 0, VERDICT_FAIL },
+                { "PR-SOCK-DOCKER", EACCES, VERDICT_FAIL },
+                { "PR-PTRACE-1", EPERM, VERDICT_PASS }, { "PR-PTRACE-1", 0, VERDICT_FAIL },
+                { "PR-PTRACE-1", ENOSYS, VERDICT_FAIL },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++)
+                ck_assert_msg(judge_err(cases[i].id, cases[i].err) == cases[i].v, "%s errno %d: expected %s",
+                              cases[i].id, cases[i].err, verdict_name(cases[i].v));
+}
+END_TEST
+
+START_TEST(success_probe)
+{
+        ck_assert_int_eq(judge_err("PR-FS-OUT-OK", 0), VERDICT_PASS);
+        ck_assert_int_eq(judge_err("PR-FS-OUT-OK", EACCES), VERDICT_FAIL); /* the seeds' /out crash */
+        ck_assert_int_eq(judge_err("PR-FS-OUT-OK", -1), VERDICT_UNVERIFIED);
+}
+END_TEST
+
+START_TEST(missing_is_unverified_never_pass)
+{
+        struct probe_report empty = { 0 };
+        for (size_t i = 0; i < probe_catalogue_len; i++) {
+                ck_assert_int_eq(judge(probe_catalogue[i].id, &empty), VERDICT_UNVERIFIED);
+                ck_assert_int_eq(judge(probe_catalogue[i].id, NULL), VERDICT_UNVERIFIED);
+        }
+        /* reported under another id, or not marked present: still missing */
+        struct probe_report r = report_one("PR-SOCK-1", EPERM);
+        ck_assert_int_eq(judge("PR-PTRACE-1", &r), VERDICT_UNVERIFIED);
+        obs_one.present = false;
+        ck_assert_int_eq(judge("PR-SOCK-1", &r), VERDICT_UNVERIFIED);
+        /* raw present but the observation missing */
+        struct probe_report raw_only = { .mountinfo = (char *) good_mounts, .proc_net_dev = (char *) good_net_dev,
+                                         .env_keys = seed_env, .n_env_keys = ELEMENTSOF(seed_env) };
+        ck_assert_int_eq(judge("PR-MOUNT-1", &raw_only), VERDICT_UNVERIFIED);
+        ck_assert_int_eq(judge("PR-NET-2", &raw_only), VERDICT_UNVERIFIED);
+        ck_assert_int_eq(judge("PR-ENV-1", &raw_only), VERDICT_UNVERIFIED);
+}
+END_TEST
+
+START_TEST(check_probes)
+{
+        char why[512];
+        struct probe_report r = report_one("PR-MOUNT-1", 0);
+        ck_assert_int_eq(judge("PR-MOUNT-1", &r), VERDICT_UNVERIFIED); /* raw missing */
+        r.mountinfo = (char *) good_mounts;
+        ck_assert_int_eq(probe_adjudicate(probe_catalogue_find("PR-MOUNT-1"), &r, why, sizeof(why)), VERDICT_PASS);
+        char *bad = replace(good_mounts, "/srv/root / ro,", "/srv/root / rw,");
+        r.mountinfo = bad;
+        ck_assert_int_eq(judge("PR-MOUNT-1", &r), VERDICT_FAIL);
+        free(bad);
+        r.mountinfo = (char *) good_mounts;
+        obs_one.err = EFBIG; /* truncated by the probe: could hide a mount */
+        ck_assert_int_eq(judge("PR-MOUNT-1", &r), VERDICT_UNVERIFIED);
+        r = report_one("PR-NET-2", 0);
+        r.proc_net_dev = (char *) good_net_dev;
+        ck_assert_int_eq(judge("PR-NET-2", &r), VERDICT_PASS);
+        bad = replace(good_net_dev, "    lo:", "  eth0:");
+        r.proc_net_dev = bad;
+        ck_assert_int_eq(judge("PR-NET-2", &r), VERDICT_FAIL);
+        free(bad);
+        r = report_one("PR-ENV-1", 0);
+        ck_assert_int_eq(judge("PR-ENV-1", &r), VERDICT_UNVERIFIED);
+        char *empty[1] = { NULL };
+        r.env_keys = empty; /* reported, and empty: fine */
+        ck_assert_int_eq(judge("PR-ENV-1", &r), VERDICT_PASS);
+        char *leak[] = { "HOME", "GITHUB_TOKEN" };
+        r.env_keys = leak;
+        r.n_env_keys = 2;
+        ck_assert_int_eq(judge("PR-ENV-1", &r), VERDICT_FAIL);
+        obs_one.err = E2BIG;
+        ck_assert_int_eq(judge("PR-ENV-1", &r), VERDICT_UNVERIFIED);
+}
+END_TEST
+
+START_TEST(names)
+{
+        ck_assert_str_eq(verdict_name(VERDICT_PASS), "PASS");
+        ck_assert_str_eq(verdict_name(VERDICT_UNVERIFIED), "UNVERIFIED");
+        ck_assert_str_eq(verdict_name((enum verdict) 42), "?");
+        ck_assert_str_eq(layer_name(LAYER_EXEC_ONCE), "exec-once");
+        ck_assert_str_eq(layer_name(_LAYER_MAX), "?");
+        ck_assert_str_eq(layer_name((enum probe_layer) -1), "?");
+        char buf[32];
+        ck_assert_str_eq(probe_errno_label(EPERM, buf, sizeof(buf)), "EPERM(1)");
+        ck_assert_str_eq(probe_errno_label(0, buf, sizeof(buf)), "success(0)");
+        ck_assert_str_eq(probe_errno_label(-1, buf, sizeof(buf)), "n/a");
+}
+END_TEST
+
+/* ---- the checks ------------------------------------------------------------------------------------ */
+
+START_TEST(net_dev)
+{
+        char why[256];
+        ck_assert_msg(net_ok(good_net_dev, why, sizeof(why)), "%s", why);
+        static const struct { const char *from, *to; } bad[] = {
+                { "    lo:", "  eth0:" },   /* only a real interface */
+                { "    lo:", "    lo0:" },
+                { "    lo:", "    lo" },    /* no name separator */
+                { "Inter-|", "Inter-" },    /* not the header */
+                { " face |", " face " },
+                { "0          0\n", "0          0" }, /* truncated */
+        };
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                char *t = replace(good_net_dev, bad[i].from, bad[i].to);
+                ck_assert_msg(!net_ok(t, why, sizeof(why)), "passed: %s", t);
+                free(t);
+        }
+        char more[1024];
+        snprintf(more, sizeof(more), "%s  eth0: 1 2 3\n", good_net_dev);
+        ck_assert(!net_ok(more, why, sizeof(why)));
+        ck_assert_ptr_nonnull(strstr(why, "eth0"));
+        /* headers only: not even lo */
+        ck_assert(!net_ok("Inter-|a\n face |b\n", why, sizeof(why)));
+        ck_assert(!net_ok("", why, sizeof(why)) && !net_ok(NULL, why, sizeof(why)));
+}
+END_TEST
+
+START_TEST(env_keys)
+{
+        char why[512];
+        ck_assert_msg(env_ok(seed_env, ELEMENTSOF(seed_env), why, sizeof(why)), "%s", why);
+        ck_assert_ptr_nonnull(strstr(why, "SSL_CERT_FILE"));
+        static const char *const secret[] = {
+                "AWS_SECRET_ACCESS_KEY", "PGHOST", "pgpassfile", "kb_x", "KB_URL", "GITHUB_TOKEN",
+                "DB_PASSWORD", "MY_PASSWD", "SENTRY_DSN", "DB_CONN", "CONNECTION_STRING", "API_KEY",
+                "OPENAI_API-KEY", "apikey", "x_Secret_y",
+        };
+        for (size_t i = 0; i < ELEMENTSOF(secret); i++) {
+                char *keys[] = { "HOME", (char *) secret[i], "PATH" };
+                ck_assert_msg(!env_ok(keys, 3, why, sizeof(why)), "%s passed", secret[i]);
+                ck_assert_ptr_nonnull(strstr(why, secret[i]));
+        }
+        /* ^pg and ^kb are anchored: not in the middle of a key */
+        char *fine[] = { "SHOPGROUP", "XKB_LAYOUT", "TERM", "LC_ALL" };
+        ck_assert_msg(env_ok(fine, ELEMENTSOF(fine), why, sizeof(why)), "%s", why);
+        ck_assert(env_ok(fine, 0, why, sizeof(why)));
+        struct probe_report none = { 0 };
+        ck_assert(!probe_check_env_no_secrets(&none, why, sizeof(why)));
+}
+END_TEST
+
+START_TEST(mounts_good)
+{
+        char why[512];
+        ck_assert_msg(mounts_ok(good_mounts, why, sizeof(why)), "%s", why);
+        /* an escaped space inside /in, ro, is still under /in */
+        char more[4096];
+        snprintf(more, sizeof(more), "%s40 31 254:0 /x /in/a\\040b ro,relatime - ext4 /dev/vda rw\n", good_mounts);
+        ck_assert_msg(mounts_ok(more, why, sizeof(why)), "%s", why);
+        /* a read-only superblock makes a per-mount rw mount read-only */
+        char *m = replace(good_mounts, "/srv/root / ro,nosuid,nodev,relatime master:1 - ext4 /dev/vda rw",
+                          "/srv/root / rw,nosuid,nodev,relatime master:1 - ext4 /dev/vda ro");
+        ck_assert_msg(mounts_ok(m, why, sizeof(why)), "%s", why);
+        free(m);
+        /* no /proc and no /dev mounts at all is allowed */
+        ck_assert(mounts_ok("1 0 0:1 / / ro - ext4 r rw\n2 1 0:2 / /in ro - ext4 r rw\n"
+                            "3 1 0:3 / /out rw,nosuid,nodev,noexec - ext4 r rw\n"
+                            "4 1 0:4 / /tmp rw,nosuid,nodev,noexec - tmpfs t rw\n", why, sizeof(why)));
+}
+END_TEST
+
+START_TEST(mounts_bad)
+{
+        static const struct { const char *from, *to, *expect; } cases[] = {
+                { "/srv/root / ro,", "/srv/root / rw,", "/ (ext4) is writable" },
+                { "/srv/in /in ro,", "/srv/in /in rw,", "/in (ext4) is writable" },
+                { "/srv/in/sub /in/sub ro,", "/srv/in/sub /in/sub rw,", "/in/sub" },   /* rw submount */
+                { "/srv/out /out rw,", "/srv/out /out ro,", "/out is read-only" },
+                { "/out rw,nosuid,nodev,noexec,relatime - ext4 /dev/vda rw",
+                  "/out rw,nosuid,nodev,noexec,relatime - ext4 /dev/vda ro", "/out is read-only" },
+                { "/out rw,nosuid,nodev,noexec", "/out rw,nosuid,nodev", "/out lacks noexec" },
+                { "/tmp rw,nosuid,nodev,noexec", "/tmp rw,nosuid,nodev", "/tmp lacks noexec" },
+                { "/tmp rw,nosuid,nodev,noexec", "/tmp rw,nodev,noexec", "/tmp lacks nosuid" },
+                { "/tmp rw,nosuid,nodev,noexec", "/tmp rw,nosuid,noexec", "/tmp lacks nodev" },
+                { "- tmpfs tmpfs rw,size", "- ext4 /dev/vda rw,size", "/tmp is ext4, expected tmpfs" },
+                { "/ /dev ro,", "/ /dev rw,", "/dev (tmpfs) is writable" },
+                { "/ /dev ro,nosuid,relatime - tmpfs", "/ /dev ro,nosuid,relatime - devtmpfs", "expected tmpfs" },
+                { "- proc proc rw\n23", "- tmpfs proc rw\n23", "/proc is tmpfs, expected proc" },
+                { "/sys /proc/sys ro,", "/sys /proc/sys rw,", "/proc/sys" },
+                /* required mounts missing (renamed away) */
+                { " /in ro,", " /input ro,", "no mount at /in" },
+                { " /out rw,", " /outx ro,", "no mount at /out" },
+                { " /tmp rw,", " /tmpx ro,", "no mount at /tmp" },
+                { "/srv/root / ro", "/srv/root /root ro", "no mount at /" },
+                /* parsing */
+                { "/in/sub ro", "/in/sub\\9 ro", "malformed" },
+                { "/in/sub ro", "/in/sub\\000 ro", "malformed" },
+                { "/in/sub ro", "/in/sub\\04", "malformed" },
+                { " - ext4 /dev/vda rw\n33", " ext4 /dev/vda rw\n33", "malformed" },  /* no separator */
+                { "34 21 0:43 / /tmp rw,nosuid,nodev,noexec,relatime", "34 21 0:43 / /tmp nosuid,nodev,noexec",
+                  "malformed" },                                                     /* neither ro nor rw */
+                { "rw,size=16384k\n", "rw,size=16384k", "truncated" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++)
+                assert_mounts_fail(cases[i].from, cases[i].to, cases[i].expect);
+}
+END_TEST
+
+START_TEST(mounts_stray)
+{
+        static const char *const stray[] = {
+                "40 21 254:0 /x /etc/x rw,nosuid,nodev - ext4 /dev/vda rw\n",         /* stray rw bind */
+                "40 21 254:0 /x /in\\040x rw,relatime - ext4 /dev/vda rw\n",          /* not under /in */
+                "40 21 254:0 /x /outside rw,relatime - ext4 /dev/vda rw\n",
+                "40 24 0:45 / /dev/pts rw,nosuid,noexec - devpts devpts rw\n",
+                "40 24 0:46 / /dev/shm rw,nosuid,nodev - tmpfs shm rw\n",
+                "40 21 254:0 /var/run/docker.sock /run/docker.sock rw - ext4 /dev/vda rw\n",
+                "40 34 0:47 / /tmp/x rw,nosuid,nodev,noexec - tmpfs tmpfs rw\n",
+                "40 33 254:0 /y /out/y rw,nosuid,nodev,noexec - ext4 /dev/vda rw\n",
+                "40 21 0:48 / / rw,relatime - overlay overlay rw\n",                 /* stacked rw root */
+                "40 21 254:0 /z /tmp ro,nosuid,nodev - ext4 /dev/vda rw\n",           /* /tmp not tmpfs */
+                "garbage\n",
+        };
+        char why[512], buf[4096];
+        for (size_t i = 0; i < ELEMENTSOF(stray); i++) {
+                snprintf(buf, sizeof(buf), "%s%s", good_mounts, stray[i]);
+                ck_assert_msg(!mounts_ok(buf, why, sizeof(why)), "passed with %s", stray[i]);
+        }
+        snprintf(buf, sizeof(buf), "%s%s", good_mounts, stray[1]);
+        mounts_ok(buf, why, sizeof(why));
+        ck_assert_msg(strstr(why, "/in x (ext4) is writable"), "%s", why); /* escape decoded */
+        ck_assert(!mounts_ok("", why, sizeof(why)) && !mounts_ok(NULL, why, sizeof(why)));
+}
+END_TEST
+
+/* ---- report parsing -------------------------------------------------------------------------------- */
+
+static const char good_report[] =
+        "{\"schema\":\"denybox-probe/1\",\"probes\":["
+        "{\"id\":\"PR-SOCK-1\",\"errno\":1,\"actual\":\"socket(AF_INET) -> EPERM (Operation not permitted)\"},"
+        "{\"id\":\"PR-FS-OUT-OK\",\"errno\":0},"
+        "{\"id\":\"PR-NET-2\",\"errno\":0,\"actual\":\"interfaces == [lo]\",\"extra\":[1,{}]}],"
+        "\"raw\":{\"mountinfo\":\"1 0 0:1 / / ro - ext4 r rw\\n\",\"env_keyset\":[\"PATH\",\"HOME\",\"LANG\"],"
+        "\"proc_net_dev\":\"Inter-|\\n face |\\n    lo: 0\\n\"},\"future\":true}";
+
+static int parse(const char *json, struct probe_report *r, struct dbx_error *err)
+{
+        return probe_report_parse(json, strlen(json), r, err);
+}
+
+START_TEST(parse_good)
+{
+        struct probe_report r;
+        struct dbx_error err = { 0 };
+        ck_assert_int_eq(parse(good_report, &r, &err), 0);
+        ck_assert_uint_eq(r.n_obs, 3);
+        const struct probe_observation *o = probe_report_find(&r, "PR-SOCK-1");
+        ck_assert_ptr_nonnull(o);
+        ck_assert_int_eq(o->err, EPERM);
+        ck_assert_str_eq(o->actual, "socket(AF_INET) -> EPERM (Operation not permitted)");
+        ck_assert_ptr_null(probe_report_find(&r, "PR-EXEC-1"));
+        ck_assert_str_eq(r.mountinfo, "1 0 0:1 / / ro - ext4 r rw\n");
+        ck_assert_uint_eq(r.n_env_keys, 3);
+        ck_assert(!strcmp(r.env_keys[0], "HOME") && !strcmp(r.env_keys[2], "PATH")); /* sorted */
+        ck_assert_ptr_nonnull(strstr(r.proc_net_dev, "lo: 0"));
+        ck_assert_int_eq(judge("PR-SOCK-1", &r), VERDICT_PASS);
+        ck_assert_int_eq(judge("PR-FS-OUT-OK", &r), VERDICT_PASS);
+        ck_assert_int_eq(judge("PR-NET-2", &r), VERDICT_PASS);
+        ck_assert_int_eq(judge("PR-EXEC-1", &r), VERDICT_UNVERIFIED);
+        ck_assert_int_eq(judge("PR-MOUNT-1", &r), VERDICT_UNVERIFIED);
+        probe_report_free(&r);
+        probe_report_free(&r); /* idempotent */
+
+        /* minimal: no raw at all -> raw NULL, empty env array -> non-NULL and empty */
+        ck_assert_int_eq(parse("{\"probes\":[]}", &r, &err), 0);
+        ck_assert(!r.mountinfo && !r.env_keys && !r.proc_net_dev);
+        probe_report_free(&r);
+        ck_assert_int_eq(parse("{\"probes\":[],\"raw\":{\"env_keyset\":[]}}", &r, &err), 0);
+        ck_assert_ptr_nonnull(r.env_keys);
+        ck_assert_uint_eq(r.n_env_keys, 0);
+        probe_report_free(&r);
+}
+END_TEST
+
+START_TEST(parse_bad)
+{
+        static const struct { const char *json, *path; int code; } cases[] = {
+                { "", "$", EINVAL },
+                { "{", "$", EINVAL },
+                { "not json", "$", EINVAL },
+                { "{\"probes\":[]} trailing", "$", EINVAL },
+                { "[]", "$", EINVAL },
+                { "\"probes\"", "$", EINVAL },
+                { "{}", "$", EINVAL },
+                { "{\"probes\":{}}", "probes", EINVAL },
+                { "{\"probes\":null}", "probes", EINVAL },
+                { "{\"probes\":[1]}", "probes[0]", EINVAL },
+                { "{\"probes\":[{\"id\":\"PR-A\",\"errno\":1},[]]}", "probes[1]", EINVAL },
+                { "{\"probes\":[{\"errno\":1}]}", "probes[0]", EINVAL },
+                { "{\"probes\":[{\"id\":\"PR-A\"}]}", "probes[0]", EINVAL },
+                { "{\"probes\":[{\"id\":7,\"errno\":1}]}", "probes[0].id", EINVAL },
+                { "{\"probes\":[{\"id\":\"\",\"errno\":1}]}", "probes[0].id", EINVAL },
+                { "{\"probes\":[{\"id\":\"PR A\",\"errno\":1}]}", "probes[0].id", EINVAL },
+                { "{\"probes\":[{\"id\":\"PR-0123456789012345678901234567890\",\"errno\":1}]}", "probes[0].id", EINVAL },
+                { "{\"probes\":[{\"id\":\"PR-A\",\"errno\":\"1\"}]}", "probes[0].errno", EINVAL },
+                { "{\"probes\":[{\"id\":\"PR-A\",\"errno\":1.5}]}", "probes[0].errno", EINVAL },
+                { "{\"probes\":[{\"id\":\"PR-A\",\"errno\":null}]}", "probes[0].errno", EINVAL },
+                { "{\"probes\":[{\"id\":\"PR-A\",\"errno\":99999}]}", "probes[0].errno", ERANGE },
+                { "{\"probes\":[{\"id\":\"PR-A\",\"errno\":-2}]}", "probes[0].errno", ERANGE },
+                { "{\"probes\":[{\"id\":\"PR-A\",\"errno\":99999999999999999999999}]}", "probes[0].errno", EINVAL },
+                { "{\"probes\":[{\"id\":\"PR-A\",\"errno\":1,\"actual\":5}]}", "probes[0].actual", EINVAL },
+                { "{\"probes\":[{\"id\":\"PR-A\",\"errno\":1,\"errno\":0}]}", "probes[0].errno", EINVAL },
+                { "{\"probes\":[{\"id\":\"PR-A\",\"errno\":1},{\"id\":\"PR-A\",\"errno\":0}]}", "probes[1].id", EINVAL },
+                { "{\"probes\":[],\"probes\":[]}", "probes", EINVAL },
+                { "{\"probes\":[],\"raw\":[]}", "raw", EINVAL },
+                { "{\"probes\":[],\"raw\":{\"mountinfo\":1}}", "raw.mountinfo", EINVAL },
+                { "{\"probes\":[],\"raw\":{\"proc_net_dev\":{}}}", "raw.proc_net_dev", EINVAL },
+                { "{\"probes\":[],\"raw\":{\"env_keyset\":\"HOME\"}}", "raw.env_keyset", EINVAL },
+                { "{\"probes\":[],\"raw\":{\"env_keyset\":[\"HOME\",1]}}", "raw.env_keyset[1]", EINVAL },
+                { "{\"probes\":[],\"schema\":\"other/2\"}", "schema", EINVAL },
+                { "{\"probes\":[],\"raw\":{\"mountinfo\":\"a\\u0000b\"}}", "$", EINVAL },
+                { "{\"probes\":[{\"id\":\"PR-\xff\",\"errno\":1}]}", "$", EINVAL }, /* invalid UTF-8 */
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                struct probe_report r, sentinel;
+                struct dbx_error err = { 0 };
+                memset(&r, 0xa5, sizeof(r));
+                sentinel = r;
+                int rc = parse(cases[i].json, &r, &err);
+                ck_assert_msg(rc == -cases[i].code, "case %zu %s: rc %d (%s: %s)", i, cases[i].json, rc, err.path,
+                              err.msg);
+                ck_assert_msg(strcmp(err.path, cases[i].path) == 0, "case %zu %s: path '%s', expected '%s' (%s)", i,
+                              cases[i].json, err.path, cases[i].path, err.msg);
+                ck_assert_msg(err.msg[0], "case %zu: no message", i);
+                ck_assert_msg(memcmp(&r, &sentinel, sizeof(r)) == 0, "case %zu: ret touched on failure", i);
+                ck_assert_int_eq(parse(cases[i].json, &r, NULL), -cases[i].code); /* no error object */
+        }
+        /* an escaped backslash before u0000 is text, not NUL */
+        struct probe_report r;
+        ck_assert_int_eq(parse("{\"probes\":[],\"raw\":{\"mountinfo\":\"a\\\\u0000b\"}}", &r, NULL), 0);
+        ck_assert_str_eq(r.mountinfo, "a\\u0000b");
+        probe_report_free(&r);
+        /* NUL byte inside the buffer */
+        ck_assert_int_eq(probe_report_parse("{\"probes\":[]}\0x", 15, &r, NULL), -EINVAL);
+        ck_assert_int_eq(probe_report_parse(NULL, 0, &r, NULL), -EINVAL);
+        ck_assert_int_eq(probe_report_parse("{}", 2, NULL, NULL), -EINVAL);
+}
+END_TEST
+
+/* A JSON document of roughly n bytes: prefix, n filler bytes, suffix. */
+static char *big_doc(const char *prefix, char fill, size_t n, const char *suffix)
+{
+        size_t pl = strlen(prefix), sl = strlen(suffix);
+        char *s = malloc(pl + n + sl + 1);
+        ck_assert_ptr_nonnull(s);
+        memcpy(s, prefix, pl);
+        memset(s + pl, fill, n);
+        memcpy(s + pl + n, suffix, sl + 1);
+        return s;
+}
+
+START_TEST(parse_huge)
+{
+        struct probe_report r;
+        struct dbx_error err = { 0 };
+
+        /* a 100 KiB "actual" is truncated, not an error */
+        char *s = big_doc("{\"probes\":[{\"id\":\"PR-A\",\"errno\":1,\"actual\":\"", 'x', 100000, "\"}]}");
+        ck_assert_int_eq(parse(s, &r, &err), 0);
+        ck_assert_uint_eq(strlen(r.obs[0].actual), sizeof(r.obs[0].actual) - 1);
+        probe_report_free(&r);
+        free(s);
+        static const struct { const char *prefix; size_t n; const char *suffix, *path; } big[] = {
+                { "{\"probes\":[],\"raw\":{\"mountinfo\":\"", PROBE_RAW_MAX + 1, "\"}}", "raw.mountinfo" },
+                { "{\"probes\":[],\"raw\":{\"env_keyset\":[\"", PROBE_ENV_MAX_KEY + 1, "\"]}}", "raw.env_keyset[0]" },
+                { "{\"probes\":[],\"x\":\"", PROBE_REPORT_MAX, "\"}", "$" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(big); i++) {
+                s = big_doc(big[i].prefix, 'x', big[i].n, big[i].suffix);
+                ck_assert_int_eq(parse(s, &r, &err), -EFBIG);
+                ck_assert_str_eq(err.path, big[i].path);
+                free(s);
+        }
+        /* too many entries */
+        size_t n = PROBE_REPORT_MAX_OBS + 1, off = 0, size = n * 40 + 64;
+        s = malloc(size);
+        off += (size_t) snprintf(s + off, size - off, "{\"probes\":[");
+        for (size_t i = 0; i < n; i++)
+                off += (size_t) snprintf(s + off, size - off, "%s{\"id\":\"P%zu\",\"errno\":1}", i ? "," : "", i);
+        snprintf(s + off, size - off, "]}");
+        ck_assert_int_eq(parse(s, &r, &err), -EFBIG);
+        ck_assert_str_eq(err.path, "probes");
+        free(s);
+        /* deep nesting must not reach yajl_tree's recursion */
+        s = big_doc("{\"probes\":[],\"x\":", '[', 100000, "");
+        ck_assert_int_eq(parse(s, &r, &err), -EINVAL);
+        ck_assert_ptr_nonnull(strstr(err.msg, "nesting"));
+        free(s);
+        s = big_doc("", '{', 50, "");
+        ck_assert_int_eq(parse(s, &r, &err), -EINVAL);
+        free(s);
+}
+END_TEST
+
+/* Hostile bytes: every truncation of a good report, and some byte flips, never crash. */
+START_TEST(parse_hostile)
+{
+        size_t len = strlen(good_report);
+        char *buf = malloc(len + 1);
+        struct probe_report r;
+        for (size_t cut = 0; cut <= len; cut++) {
+                memcpy(buf, good_report, cut);
+                buf[cut] = '\0';
+                if (probe_report_parse(buf, cut, &r, NULL) == 0)
+                        probe_report_free(&r);
+        }
+        static const char flips[] = { '"', '{', '}', '[', ']', ',', ':', '\\', 'x', '\x80', '0', '-' };
+        for (size_t i = 0; i < len; i++)
+                for (size_t f = 0; f < sizeof(flips); f++) {
+                        memcpy(buf, good_report, len + 1);
+                        buf[i] = flips[f];
+                        if (probe_report_parse(buf, len, &r, NULL) == 0)
+                                probe_report_free(&r);
+                }
+        free(buf);
+}
+END_TEST
+
+static Suite *probes_suite(void)
+{
+        Suite *s = suite_create("probes");
+        struct { const char *name; const TTest *tests[8]; } cases[] = {
+                { "adjudicate", { catalogue_is_the_seeds_twelve, exec_is_eperm_only, errno_probes, success_probe,
+                                  missing_is_unverified_never_pass, check_probes, names } },
+                { "checks", { net_dev, env_keys, mounts_good, mounts_bad, mounts_stray } },
+                { "report", { parse_good, parse_bad, parse_huge, parse_hostile } },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                TCase *tc = tcase_create(cases[i].name);
+                tcase_set_timeout(tc, 60);
+                for (size_t t = 0; t < ELEMENTSOF(cases[i].tests) && cases[i].tests[t]; t++)
+                        tcase_add_test(tc, cases[i].tests[t]);
+                suite_add_tcase(s, tc);
+        }
+        return s;
+}
+
+int main(void)
+{
+        SRunner *sr = srunner_create(probes_suite());
+        if (!getenv("CK_TAP_LOG_FILE_NAME"))
+                srunner_set_tap(sr, "-");
+        srunner_run_all(sr, CK_SILENT);
+        int failed = srunner_ntests_failed(sr);
+        srunner_free(sr);
+        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
