@@ -160,7 +160,7 @@ int main(int argc, char **argv)
         struct dbx_error err = {0};
         struct loaded_profile lp = {0};
         struct filter_set fs = {0};
-        int r;
+        int r = EXIT_USAGE;
 
         config_init(&c);
         if (config_parse(&c, argc, argv, &err) < 0) {

@@ -162,8 +162,8 @@ static int populate_embedded(const struct sandbox_config *c, int root, struct db
         for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
                 if ((r = mkdir_in_root(root, dirs[i].path, dirs[i].mode)) < 0)
                         return dbx_error_set(err, -r, "cannot create %s in the embedded root: %s", dirs[i].path, strerror(-r));
-                if (dirs[i].sandbox_owned)
-                        (void)fchownat(root, dirs[i].path + 1, c->uid, c->gid, AT_SYMLINK_NOFOLLOW);
+                if (dirs[i].sandbox_owned && fchownat(root, dirs[i].path + 1, c->uid, c->gid, AT_SYMLINK_NOFOLLOW) < 0)
+                        return dbx_error_set(err, errno, "cannot give %s to uid %u: %s", dirs[i].path, (unsigned)c->uid, strerror(errno));
         }
         for (size_t i = 0; i < c->n_volumes; i++)
                 if ((r = mkdir_in_root(root, c->volumes[i].target, 0755)) < 0)

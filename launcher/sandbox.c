@@ -246,7 +246,7 @@ static int load_seccomp(struct child_ctx *x, struct dbx_error *err)
         return 0;
 }
 
-static void child_fail(int sync, enum setup_status st, const struct dbx_error *err)
+static __attribute__((noreturn)) void child_fail(int sync, enum setup_status st, const struct dbx_error *err)
 {
         char buf[2 + sizeof(err->msg) + sizeof(err->path) + 4];
         buf[0] = MSG_ERROR;

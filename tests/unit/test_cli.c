@@ -10,7 +10,7 @@
 
 static int parse(struct sandbox_config *c, struct dbx_error *err, const char *const *args)
 {
-        char *argv[64];
+        static char *argv[64]; /* c->argv points into it after parse() returns */
         int argc = 0;
         argv[argc++] = (char *)"denybox";
         for (; *args; args++)
@@ -170,7 +170,9 @@ int main(void)
         tcase_add_test(tc, host_ids);
         suite_add_tcase(s, tc);
         SRunner *sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
+        if (!getenv("CK_TAP_LOG_FILE_NAME"))
+                srunner_set_tap(sr, "-");
+        srunner_run_all(sr, CK_SILENT);
         int failed = srunner_ntests_failed(sr);
         srunner_free(sr);
         return failed ? EXIT_FAILURE : EXIT_SUCCESS;

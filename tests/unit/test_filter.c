@@ -1,2 +1,568 @@
+/* SPDX-License-Identifier: MIT */
+/* The compiler: exec policy, always-on protections, contradictions, golden PFC, and live tables
+ * (libseccomp has no public simulator, so each table runs in a forked child that loads the
+ * exported stage-2 BPF with no_new_privs and checks syscall results; stage 1 is exercised with
+ * a real listener). */
 #include <check.h>
-int main(void) { return 0; }
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "filter.h"
+#include "profile.h"
+
+static const struct filter_host host61 = { 6, 1 };
+
+static char *slurp(const char *path, size_t *len)
+{
+        FILE *f = fopen(path, "re");
+        ck_assert_msg(f, "cannot open %s", path);
+        fseek(f, 0, SEEK_END);
+        long n = ftell(f);
+        rewind(f);
+        char *buf = malloc((size_t)n + 1);
+        ck_assert(buf && fread(buf, 1, (size_t)n, f) == (size_t)n);
+        fclose(f);
+        buf[n] = 0;
+        *len = (size_t)n;
+        return buf;
+}
+
+static struct profile *parse_text(const char *json)
+{
+        struct profile *p = NULL;
+        struct dbx_error err;
+        char line[800];
+        ck_assert_msg(profile_parse(json, strlen(json), &p, &err) == 0, "%s", dbx_error_line(&err, line, sizeof(line)));
+        return p;
+}
+
+/* "builtin:NAME", or a path (relative ones under PROFILES_DIR). */
+static struct profile *parse_named(const char *name)
+{
+        size_t len;
+        if (strncmp(name, "builtin:", 8) == 0) {
+                const char *json = profile_builtin(name + 8, &len);
+                ck_assert_ptr_nonnull(json);
+                return parse_text(json);
+        }
+        char path[512];
+        snprintf(path, sizeof(path), "%s/%s", PROFILES_DIR, name);
+        char *json = slurp(path, &len);
+        struct profile *p = parse_text(json);
+        free(json);
+        return p;
+}
+
+static void compile_ok(const struct profile *p, struct filter_set *fs)
+{
+        struct dbx_error err;
+        char line[800];
+        ck_assert_msg(filter_set_compile(p, &host61, fs, &err) == 0, "%s", dbx_error_line(&err, line, sizeof(line)));
+        ck_assert_uint_gt(fs->stage1.len, 0);
+        ck_assert_uint_eq(fs->stage1.len % sizeof(struct sock_filter), 0);
+        ck_assert_uint_eq(fs->stage2.len % sizeof(struct sock_filter), 0);
+}
+
+/* ---- exec policy ---- */
+
+START_TEST(exec_policy_table)
+{
+        static const struct {
+                const char *profile;
+                enum exec_verdict verdict;
+                int errno_ret;
+        } t[] = {
+                { "builtin:strict", EXEC_VERDICT_ERRNO, EPERM },
+                { "builtin:startup-safe", EXEC_VERDICT_ALLOW, 0 },
+                { "builtin:default-deny", EXEC_VERDICT_ERRNO, EPERM },
+                { "real/moby-default.json", EXEC_VERDICT_ALLOW, 0 },
+                { "real/jessfraz-chrome.json", EXEC_VERDICT_ALLOW, 0 },
+                { "real/oci-runtime-spec-example-seccomp.json", EXEC_VERDICT_ALLOW, 0 },
+                { "edge/moby-default-errnoret-6.json", EXEC_VERDICT_ERRNO, 6 },
+                { "edge/runc-bats-kill-mkdir.json", EXEC_VERDICT_ALLOW, 0 },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(t); i++) {
+                struct profile *p = parse_named(t[i].profile);
+                struct filter_set fs;
+                compile_ok(p, &fs);
+                ck_assert_msg(fs.exec.verdict == t[i].verdict, "%s: verdict %d", t[i].profile, fs.exec.verdict);
+                if (t[i].verdict == EXEC_VERDICT_ERRNO)
+                        ck_assert_int_eq(fs.exec.errno_ret, t[i].errno_ret);
+                filter_set_free(&fs);
+                profile_free(p);
+        }
+}
+END_TEST
+
+START_TEST(exec_policy_rules)
+{
+        static const struct {
+                const char *json;
+                enum exec_verdict verdict;
+                int errno_ret;
+                const char *warning;
+        } t[] = {
+                { "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"execve\",\"execveat\"],\"action\":\"SCMP_ACT_KILL_PROCESS\"}]}",
+                  EXEC_VERDICT_KILL, 0, NULL },
+                { "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"execve\",\"execveat\"],\"action\":\"SCMP_ACT_TRAP\"}]}",
+                  EXEC_VERDICT_KILL, 0, NULL },
+                { "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"execve\",\"execveat\"],\"action\":\"SCMP_ACT_LOG\"}]}",
+                  EXEC_VERDICT_ALLOW, 0, NULL },
+                { "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"execve\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13}]}",
+                  EXEC_VERDICT_ERRNO, 13, "stricter" },
+                { "{\"defaultAction\":\"SCMP_ACT_KILL\"}", EXEC_VERDICT_KILL, 0, NULL },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(t); i++) {
+                struct profile *p = parse_text(t[i].json);
+                struct filter_set fs;
+                compile_ok(p, &fs);
+                ck_assert_msg(fs.exec.verdict == t[i].verdict, "#%zu: verdict %d", i, fs.exec.verdict);
+                ck_assert_int_eq(fs.exec.errno_ret, t[i].errno_ret);
+                if (t[i].warning)
+                        ck_assert_msg(fs.warnings && strstr(fs.warnings, t[i].warning), "#%zu: warnings %s", i, fs.warnings);
+                filter_set_free(&fs);
+                profile_free(p);
+        }
+}
+END_TEST
+
+/* Profiles that parse (upstream accepts them) but that denybox cannot honour or that would
+ * compile to something silently different. */
+START_TEST(compile_rejects)
+{
+        static const struct {
+                const char *json, *path, *word;
+        } t[] = {
+                { "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"getpid\",\"execve\"],\"action\":\"SCMP_ACT_ERRNO\","
+                  "\"args\":[{\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_EQ\"}]}]}",
+                  "syscalls[0].names[1]", "racy" },
+                { "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/x\",\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}",
+                  "syscalls[0].names[0]", "NOTIFY" },
+                { "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"no_such_syscall\"],\"action\":\"SCMP_ACT_ERRNO\"}]}",
+                  "syscalls[0].names[0]", "weaken" },
+                { "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"kill\"],\"action\":\"SCMP_ACT_ALLOW\"},"
+                  "{\"names\":[\"kill\"],\"action\":\"SCMP_ACT_KILL\",\"args\":[{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_EQ\"}]}]}",
+                  "syscalls[1].names[0]", "override" },
+                { "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"seccomp\"],\"action\":\"SCMP_ACT_ERRNO\","
+                  "\"args\":[{\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_EQ\"}]}]}",
+                  "syscalls[0].names[0]", "seccomp(2)" },
+                { "{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"name\":\"execveat\",\"action\":\"SCMP_ACT_ERRNO\","
+                  "\"args\":[{\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_EQ\"}]}]}}}",
+                  "linux.seccomp.syscalls[0].name", "racy" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(t); i++) {
+                struct profile *p = parse_text(t[i].json);
+                struct filter_set fs;
+                struct dbx_error err = { 0 };
+                ck_assert_msg(filter_set_compile(p, &host61, &fs, &err) < 0, "#%zu compiled", i);
+                ck_assert_msg(strcmp(err.path, t[i].path) == 0, "#%zu: path \"%s\" (%s)", i, err.path, err.msg);
+                ck_assert_msg(strstr(err.msg, t[i].word), "#%zu: \"%s\" lacks \"%s\"", i, err.msg, t[i].word);
+                ck_assert(!strchr(err.msg, '\n'));
+                profile_free(p);
+        }
+}
+END_TEST
+
+START_TEST(warnings_and_flags)
+{
+        /* unknown name in an allow rule of a default-deny profile: skipped, said out loud */
+        struct profile *p = parse_text("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"flags\":[\"SECCOMP_FILTER_FLAG_LOG\",\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\"],"
+                                       "\"syscalls\":[{\"names\":[\"getpid\",\"no_such_syscall\",\"socketcall\"],\"action\":\"SCMP_ACT_ALLOW\"},"
+                                       "{\"names\":[\"setns\"],\"action\":\"SCMP_ACT_ALLOW\"},{\"names\":[\"setns\"],\"action\":\"SCMP_ACT_KILL\"}]}");
+        struct filter_set fs;
+        compile_ok(p, &fs);
+        ck_assert_ptr_nonnull(fs.warnings);
+        ck_assert_ptr_nonnull(strstr(fs.warnings, "syscalls[0].names[1]: unknown syscall \"no_such_syscall\" ignored"));
+        ck_assert_ptr_null(strstr(fs.warnings, "socketcall")); /* another ABI's name: silently nothing on x86_64 */
+        ck_assert_ptr_nonnull(strstr(fs.warnings, "stricter SCMP_ACT_KILL_THREAD"));
+        ck_assert_uint_eq(fs.stage2_flags, SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_SPEC_ALLOW);
+        filter_set_free(&fs);
+        profile_free(p);
+}
+END_TEST
+
+START_TEST(hashes_deterministic)
+{
+        struct profile *a = parse_named("builtin:strict"), *b = parse_named("real/moby-default.json");
+        struct filter_set f1, f2, f3;
+        compile_ok(a, &f1);
+        compile_ok(a, &f2);
+        compile_ok(b, &f3);
+        ck_assert_str_eq(f1.stage2_sha256, f2.stage2_sha256);
+        ck_assert_str_eq(f1.bpf_sha256, f2.bpf_sha256);
+        ck_assert_str_eq(f1.stage1_sha256, f3.stage1_sha256); /* stage 1 does not depend on the profile */
+        ck_assert_str_ne(f1.stage2_sha256, f3.stage2_sha256);
+        ck_assert_uint_eq(strlen(f1.bpf_sha256), 64);
+        char hex[SHA256_HEX_SIZE];
+        sha256_hex(f1.stage2.data, f1.stage2.len, hex);
+        ck_assert_str_eq(hex, f1.stage2_sha256);
+        filter_set_free(&f1);
+        filter_set_free(&f2);
+        filter_set_free(&f3);
+        profile_free(a);
+        profile_free(b);
+}
+END_TEST
+
+/* Golden PFC for the strict profile (DENYBOX_UPDATE_GOLDEN=1 rewrites it). */
+START_TEST(golden_pfc_strict)
+{
+        struct profile *p = parse_named("builtin:strict");
+        struct dbx_error err;
+        char *pfc = NULL;
+        ck_assert_int_eq(filter_set_pfc(p, &host61, &pfc, &err), 0);
+        const char *golden = SRCDIR "/tests/golden/strict.pfc";
+        if (getenv("DENYBOX_UPDATE_GOLDEN")) {
+                FILE *f = fopen(golden, "we");
+                ck_assert_ptr_nonnull(f);
+                fputs(pfc, f);
+                fclose(f);
+        }
+        size_t len;
+        char *want = slurp(golden, &len);
+        if (strcmp(pfc, want) != 0)
+                fprintf(stderr, "%s", pfc);
+        ck_assert_msg(strcmp(pfc, want) == 0, "PFC differs from %s (printed on stderr; DENYBOX_UPDATE_GOLDEN=1 rewrites it)", golden);
+        ck_assert_ptr_nonnull(strstr(pfc, "action 0x7fc00000;")); /* NOTIFY: 2.5.4 PFC has no name for it */
+        ck_assert_ptr_nonnull(strstr(pfc, "# invalid architecture action\naction ERRNO(38);"));
+        free(want);
+        free(pfc);
+        profile_free(p);
+}
+END_TEST
+
+/* ---- live tables ---- */
+
+enum { OK = -1, NOT_EPERM = -2 }; /* expectations besides "fails with errno N" */
+
+struct live_case {
+        const char *what;
+        long (*fn)(void);
+        int expect; /* errno, OK (returns >= 0) or NOT_EPERM */
+};
+
+static long sys_socket(void) { return syscall(SYS_socket, AF_INET, SOCK_STREAM, 0); }
+static long sys_socket_x32(void) { return syscall(SYS_socket | 0x40000000, AF_INET, SOCK_STREAM, 0); }
+static long sys_getpid(void) { return syscall(SYS_getpid); }
+static long sys_clone3(void) { return syscall(SYS_clone3, NULL, 0); }
+static long sys_io_uring_setup(void) { return syscall(SYS_io_uring_setup, 0, NULL); }
+static long sys_io_uring_enter(void) { return syscall(SYS_io_uring_enter, -1, 0, 0, 0, NULL, 0); }
+static long sys_seccomp_listener(void) { return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, NULL); }
+static long sys_seccomp_filter(void) { return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, NULL); } /* EFAULT: let through */
+static long sys_seccomp_avail(void)
+{
+        unsigned action = SECCOMP_RET_ERRNO;
+        return syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action);
+}
+static long sys_execve_missing(void)
+{
+        char *argv[] = { NULL };
+        return syscall(SYS_execve, "/nonexistent/denybox", argv, argv);
+}
+static long sys_unshare_user(void) { return syscall(SYS_unshare, CLONE_NEWUSER); }
+static long sys_unshare_none(void) { return syscall(SYS_unshare, 0); }
+static long sys_mount(void) { return syscall(SYS_mount, "none", "/", "tmpfs", 0, NULL); }
+static long sys_acct(void) { return syscall(SYS_acct, NULL); }
+static long sys_mkdir(void) { return syscall(SYS_mkdir, "/nonexistent/denybox/x", 0700); }
+static long sys_mkdirat(void) { return syscall(SYS_mkdirat, AT_FDCWD, "/nonexistent/denybox/x", 0700); }
+static long sys_pvr_100(void) { return syscall(SYS_process_vm_readv, 100, NULL, 0, NULL, 0, 0); }
+static long sys_pvr_9001(void) { return syscall(SYS_process_vm_readv, 9001, NULL, 0, NULL, 0, 0); }
+static long sys_pvr_101(void) { return syscall(SYS_process_vm_readv, 101, NULL, 0, NULL, 0, 0); }
+static long sys_tiocsti(void) { return syscall(SYS_ioctl, -1, TIOCSTI, NULL); }
+static long sys_tiocsti_high(void) { return syscall(SYS_ioctl, -1, TIOCSTI | (1ul << 32), NULL); }
+static long sys_tcgets(void) { return syscall(SYS_ioctl, -1, TCGETS, NULL); }
+static long sys_personality_query(void) { return syscall(SYS_personality, 0xffffffffUL); }
+static long sys_personality_rie(void) { return syscall(SYS_personality, 0x0400000UL); }
+static long sys_clone_newuser(void)
+{
+        long r = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, 0);
+        if (r == 0)
+                _exit(0); /* the filter failed to stop it: the parent reports */
+        if (r > 0)
+                waitpid((pid_t)r, NULL, 0);
+        return r;
+}
+static void *thread_fn(void *arg) { return arg; }
+static long do_pthread_create(void)
+{
+        pthread_t t;
+        int r = pthread_create(&t, NULL, thread_fn, NULL);
+        if (r) {
+                errno = r;
+                return -1;
+        }
+        pthread_join(t, NULL);
+        return 0;
+}
+/* i386 ABI through int 0x80 from a 64-bit process: arch AUDIT_ARCH_I386, must take the bad-arch
+ * action.  Returns -errno like the raw syscall. */
+static long int80(long nr, long a, long b, long c)
+{
+        long ret;
+        __asm__ volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(a), "c"(b), "d"(c) : "memory");
+        return ret;
+}
+static long i386_result(long raw)
+{
+        if (raw < 0 && raw > -4096) {
+                errno = (int)-raw;
+                return -1;
+        }
+        return raw;
+}
+static long sys_i386_getpid(void) { return i386_result(int80(20, 0, 0, 0)); }
+static long sys_i386_socketcall(void)
+{
+        unsigned args[3] = { AF_INET, SOCK_STREAM, 0 };
+        return i386_result(int80(102, 1, (long)(uintptr_t)args, 0));
+}
+
+/* Does this kernel run int 0x80 at all (IA32 emulation)?  Checked in a throwaway child. */
+static bool have_ia32(void)
+{
+        pid_t pid = fork();
+        if (pid == 0)
+                _exit(int80(20, 0, 0, 0) == getpid() ? 0 : 1);
+        int st;
+        waitpid(pid, &st, 0);
+        return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+static int load_bpf(const struct bpf_blob *b, unsigned flags)
+{
+        struct sock_fprog prog = { .len = (unsigned short)(b->len / sizeof(struct sock_filter)),
+                                   .filter = (struct sock_filter *)b->data };
+        return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+}
+
+/* Forks, loads stage 2 of the profile, runs the table.  The verdict travels through shared memory,
+ * not the exit status: a profile may deny write and even exit_group (derived-duplicate-arg-index-
+ * or.json denies everything but process_vm_readv), after which the child can only crash. */
+struct live_result {
+        volatile int done;
+        volatile int failed; /* 1-based index of the first failing case, 0 = none */
+        char msg[240];
+};
+
+static void run_live(const char *profile, const struct live_case *t, size_t n)
+{
+        struct profile *p = parse_named(profile);
+        struct filter_set fs;
+        compile_ok(p, &fs);
+        struct live_result *res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        ck_assert(res != MAP_FAILED);
+        memset(res, 0, sizeof(*res));
+        fflush(NULL);
+        pid_t pid = fork();
+        ck_assert_int_ge(pid, 0);
+        if (pid == 0) {
+                if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || load_bpf(&fs.stage2, fs.stage2_flags) < 0) {
+                        snprintf(res->msg, sizeof(res->msg), "loading stage 2: %s", strerror(errno));
+                        _exit(100);
+                }
+                for (size_t i = 0; i < n && !res->failed; i++) {
+                        errno = 0;
+                        long r = t[i].fn();
+                        int e = r < 0 ? errno : 0;
+                        bool ok = t[i].expect == OK ? r >= 0 : t[i].expect == NOT_EPERM ? e != EPERM : (r < 0 && e == t[i].expect);
+                        if (!ok) {
+                                snprintf(res->msg, sizeof(res->msg), "%s: returned %ld errno %d (%s), want %d", t[i].what, r, e,
+                                         strerrorname_np(e) ? strerrorname_np(e) : "0", t[i].expect);
+                                res->failed = (int)i + 1;
+                        }
+                }
+                res->done = 1;
+                _exit(0);
+        }
+        int st;
+        ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+        ck_assert_msg(res->done, "%s: child did not finish (status %d): %s", profile, st, res->msg);
+        ck_assert_msg(!res->failed, "%s: %s", profile, res->msg);
+        munmap(res, sizeof(*res));
+        filter_set_free(&fs);
+        profile_free(p);
+}
+
+/* The always-on protections and the profile's own denials. */
+static const struct live_case strict_cases[] = {
+        { "socket -> EPERM (profile)", sys_socket, EPERM },
+        { "getpid works", sys_getpid, OK },
+        { "clone3 -> ENOSYS", sys_clone3, ENOSYS },
+        { "io_uring_setup -> EPERM", sys_io_uring_setup, EPERM },
+        { "io_uring_enter -> EPERM", sys_io_uring_enter, EPERM },
+        { "x32 socket -> ENOSYS (bad arch)", sys_socket_x32, ENOSYS },
+        { "seccomp NEW_LISTENER -> EPERM", sys_seccomp_listener, EPERM },
+        { "seccomp filter w/o listener passes (EFAULT)", sys_seccomp_filter, EFAULT },
+        { "seccomp GET_ACTION_AVAIL works", sys_seccomp_avail, OK },
+        { "execve left to stage 1 (ENOENT)", sys_execve_missing, ENOENT },
+        { "unshare(CLONE_NEWUSER) -> EPERM", sys_unshare_user, EPERM },
+        { "mount -> EPERM", sys_mount, EPERM },
+        { "pthread_create falls back to clone", do_pthread_create, OK },
+};
+START_TEST(live_strict) { run_live("builtin:strict", strict_cases, ELEMENTSOF(strict_cases)); }
+END_TEST
+
+static const struct live_case i386_cases[] = {
+        { "i386 getpid via int 0x80 -> ENOSYS", sys_i386_getpid, ENOSYS },
+        { "i386 socketcall(SYS_SOCKET) -> ENOSYS", sys_i386_socketcall, ENOSYS },
+};
+START_TEST(live_i386_closed)
+{
+        if (!have_ia32()) {
+                fprintf(stderr, "# no IA32 emulation on this kernel: int 0x80 cannot be tested\n");
+                return;
+        }
+        run_live("builtin:strict", i386_cases, ELEMENTSOF(i386_cases));
+        run_live("real/moby-default.json", i386_cases, ELEMENTSOF(i386_cases)); /* its archMap allows x86: denybox does not */
+}
+END_TEST
+
+static const struct live_case moby_cases[] = {
+        { "unshare(CLONE_NEWUSER) -> EPERM", sys_unshare_user, EPERM },
+        { "pthread_create works", do_pthread_create, OK },
+        { "clone3 -> ENOSYS", sys_clone3, ENOSYS },
+        { "socket works", sys_socket, OK },
+        { "getpid works", sys_getpid, OK },
+        { "io_uring_setup -> EPERM", sys_io_uring_setup, EPERM },
+        { "seccomp NEW_LISTENER -> EPERM (moby allows seccomp)", sys_seccomp_listener, EPERM },
+        { "seccomp GET_ACTION_AVAIL works", sys_seccomp_avail, OK },
+        { "acct -> EPERM (needs CAP_SYS_PACCT)", sys_acct, EPERM },
+        { "clone(CLONE_NEWUSER) -> EPERM (masked)", sys_clone_newuser, EPERM },
+        { "personality query works", sys_personality_query, OK },
+};
+START_TEST(live_moby_default) { run_live("real/moby-default.json", moby_cases, ELEMENTSOF(moby_cases)); }
+END_TEST
+
+static const struct live_case default_deny_cases[] = {
+        { "getpid works", sys_getpid, OK },
+        { "socket -> EPERM", sys_socket, EPERM },
+        { "mount -> EPERM", sys_mount, EPERM },
+        { "acct (unlisted) -> EPERM", sys_acct, EPERM },
+        { "pthread_create works", do_pthread_create, OK },
+        { "clone(CLONE_NEWUSER) -> EPERM", sys_clone_newuser, EPERM },
+        { "personality query works", sys_personality_query, OK },
+        { "personality(READ_IMPLIES_EXEC) -> EPERM", sys_personality_rie, EPERM },
+        { "mkdir allowed (ENOENT)", sys_mkdir, ENOENT },
+        { "clone3 -> ENOSYS", sys_clone3, ENOSYS },
+        { "seccomp NEW_LISTENER -> EPERM", sys_seccomp_listener, EPERM },
+        { "execve left to stage 1 (ENOENT)", sys_execve_missing, ENOENT },
+};
+START_TEST(live_default_deny) { run_live("builtin:default-deny", default_deny_cases, ELEMENTSOF(default_deny_cases)); }
+END_TEST
+
+static const struct live_case getpid_cases[] = { { "getpid -> EPERM", sys_getpid, EPERM } };
+static const struct live_case dup_index_cases[] = {
+        { "process_vm_readv(100) allowed", sys_pvr_100, NOT_EPERM },
+        { "process_vm_readv(9001) allowed", sys_pvr_9001, NOT_EPERM },
+        { "process_vm_readv(101) -> EPERM", sys_pvr_101, EPERM },
+};
+static const struct live_case tiocsti_cases[] = {
+        { "ioctl TIOCSTI -> 111", sys_tiocsti, 111 },
+        { "ioctl TIOCSTI | 1<<32 -> 111", sys_tiocsti_high, 111 },
+        { "ioctl TCGETS passes (EBADF)", sys_tcgets, EBADF },
+};
+static const struct live_case errnoret_cases[] = {
+        { "mkdir -> 100", sys_mkdir, 100 },
+        { "mkdirat -> 100", sys_mkdirat, 100 },
+};
+static const struct live_case userns_args_cases[] = {
+        { "unshare(CLONE_NEWUSER) -> EPERM", sys_unshare_user, EPERM },
+        { "unshare(0) works", sys_unshare_none, OK },
+};
+START_TEST(live_edge_profiles)
+{
+        run_live("edge/crun-block-getpid.json", getpid_cases, ELEMENTSOF(getpid_cases));
+        run_live("edge/derived-duplicate-arg-index-or.json", dup_index_cases, ELEMENTSOF(dup_index_cases));
+        run_live("edge/derived-flatpak-tiocsti-masked.json", tiocsti_cases, ELEMENTSOF(tiocsti_cases));
+        run_live("edge/runc-bats-errnoret-100.json", errnoret_cases, ELEMENTSOF(errnoret_cases));
+        run_live("edge/moby-cli-deny-unshare-userns-args.json", userns_args_cases, ELEMENTSOF(userns_args_cases));
+}
+END_TEST
+
+/* Stage 1 for real: loaded with a listener; a grandchild's execve is held until the "supervisor"
+ * (the child) answers EPERM; an i386 execve never reaches it. */
+START_TEST(live_stage1_notify)
+{
+        struct profile *p = parse_named("builtin:strict");
+        struct filter_set fs;
+        compile_ok(p, &fs);
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid == 0) {
+                if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                        _exit(10);
+                int fd = load_bpf(&fs.stage1, SECCOMP_FILTER_FLAG_NEW_LISTENER);
+                if (fd < 0)
+                        _exit(11);
+                pid_t g = fork();
+                if (g == 0) {
+                        char *argv[] = { "true", NULL };
+                        execve("/bin/true", argv, argv);
+                        _exit(errno == EPERM ? 0 : 12);
+                }
+                struct seccomp_notif req;
+                memset(&req, 0, sizeof(req));
+                if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
+                        _exit(13);
+                if (req.data.nr != SYS_execve || req.pid != (unsigned)g)
+                        _exit(14);
+                struct seccomp_notif_resp resp = { .id = req.id, .error = -EPERM };
+                if (ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0)
+                        _exit(15);
+                int st;
+                waitpid(g, &st, 0);
+                _exit(WIFEXITED(st) ? WEXITSTATUS(st) : 16);
+        }
+        int st;
+        waitpid(pid, &st, 0);
+        ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "stage 1 child: status %d", st);
+        filter_set_free(&fs);
+        profile_free(p);
+}
+END_TEST
+
+int main(void)
+{
+        Suite *s = suite_create("filter");
+        TCase *tc = tcase_create("compile");
+        tcase_set_timeout(tc, 60);
+        tcase_add_test(tc, exec_policy_table);
+        tcase_add_test(tc, exec_policy_rules);
+        tcase_add_test(tc, compile_rejects);
+        tcase_add_test(tc, warnings_and_flags);
+        tcase_add_test(tc, hashes_deterministic);
+        tcase_add_test(tc, golden_pfc_strict);
+        suite_add_tcase(s, tc);
+        TCase *live = tcase_create("live");
+        tcase_set_timeout(live, 60);
+        tcase_add_test(live, live_strict);
+        tcase_add_test(live, live_i386_closed);
+        tcase_add_test(live, live_moby_default);
+        tcase_add_test(live, live_default_deny);
+        tcase_add_test(live, live_edge_profiles);
+        tcase_add_test(live, live_stage1_notify);
+        suite_add_tcase(s, live);
+        SRunner *sr = srunner_create(s);
+        srunner_set_tap(sr, "-");
+        srunner_run_all(sr, CK_SILENT);
+        int failed = srunner_ntests_failed(sr);
+        srunner_free(sr);
+        return failed ? 1 : 0;
+}

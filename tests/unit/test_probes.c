@@ -413,7 +413,6 @@ START_TEST(parse_good)
         ck_assert_int_eq(judge("PR-MOUNT-1", &r), VERDICT_UNVERIFIED);
         probe_report_free(&r);
         probe_report_free(&r); /* idempotent */
-
         /* minimal: no raw at all -> raw NULL, empty env array -> non-NULL and empty */
         ck_assert_int_eq(parse("{\"probes\":[]}", &r, &err), 0);
         ck_assert(!r.mountinfo && !r.env_keys && !r.proc_net_dev);

@@ -1,0 +1,27 @@
+#!/bin/bash
+# install-deps.sh — the Debian packages denybox builds and tests with.  Idempotent: installs only
+# what is missing, and only as root; otherwise says what to run.
+set -euo pipefail
+packages=(
+        gcc libc6-dev pkg-config meson ninja-build          # build
+        libseccomp-dev libcap-dev libyajl-dev nettle-dev     # libraries (static archives included)
+        check                                                # unit suites
+        busybox-static jq util-linux                         # integration tests: a shell rootfs, JSON, setpriv
+        libxml2-utils                                        # JUnit XML validation (xmllint)
+)
+[ "${DENYBOX_WITH_BENCH:-0}" = 1 ] && packages+=(bubblewrap hyperfine time gnuplot-nox)
+[ "${DENYBOX_WITH_FUZZ:-0}" = 1 ] && packages+=(clang libclang-rt-14-dev)
+
+missing=()
+for p in "${packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} = 0 ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+        echo "denybox: missing Debian packages: ${missing[*]}" >&2
+        echo "denybox: install them with: sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+        exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

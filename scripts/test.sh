@@ -1,0 +1,18 @@
+#!/bin/bash
+# test.sh — install what is missing, build, and run the whole suite: the check unit suites and the
+# integration tests (as root and as an unprivileged user), then the same suite again on an
+# ASan+UBSan build (the probe payload is never sanitized).  With CI=true a test that would skip
+# fails instead (DENYBOX_TEST_MUST_WORK=1) and warnings are errors.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "${CI:-}" = true ]; then
+        export DENYBOX_TEST_MUST_WORK=1
+fi
+bash scripts/install-deps.sh
+
+bash scripts/build.sh build
+meson test -C build --print-errorlogs --num-processes 2
+
+bash scripts/build.sh build-asan -Dstatic=false -Db_sanitize=address,undefined -Db_lundef=false
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+        meson test -C build-asan --print-errorlogs --num-processes 2
