@@ -69,7 +69,8 @@ static int walk(struct sha256_stream *s, int dirfd, const char *rel, unsigned de
                 }
         }
         closedir(d);
-        qsort(names, n, sizeof(*names), cmp_names);
+        if (n > 1)
+                qsort(names, n, sizeof(*names), cmp_names);
         for (size_t i = 0; r == 0 && i < n; i++) {
                 char path[PATH_MAX], line[PATH_MAX * 2 + 256], extra[PATH_MAX] = "";
                 struct stat st;
