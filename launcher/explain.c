@@ -27,7 +27,8 @@ int explain_print(const struct sandbox_config *c, const struct filter_set *fs, c
         fprintf(f, "\ninside (the sandbox's init, before its single exec)\n");
         for (size_t i = 0; i < n; i++)
                 fprintf(f, "  %2zu. %-24s %s\n", step++, steps[i].name, steps[i].why);
-        fprintf(f, "  %2zu. %-24s %s\n", step++, "exec", "the payload: the one exec the supervisor lets through");
+        fprintf(f, "  %2zu. %-24s %s\n", step++, "fork", "pid 1 stays as init: never execs, not dumpable, reaps, forwards TERM/INT/HUP");
+        fprintf(f, "  %2zu. %-24s %s\n", step++, "exec", "in pid 2: the payload, the one exec the supervisor lets through");
 
         fprintf(f, "\nmounts\n");
         fprintf(f, "  /           %s, read-only, nosuid, nodev\n", c->rootfs ? c->rootfs : "embedded tmpfs (distroless skeleton)");

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -25,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "init.h"
 #include "mounts.h"
 #include "privs.h"
 
@@ -294,6 +296,24 @@ const struct sandbox_step *sandbox_child_steps(size_t *ret_n)
         return out;
 }
 
+/* In the payload process: the single allowed exec (the supervisor lets exactly this one through). */
+static __attribute__((noreturn)) void exec_payload(struct child_ctx *x)
+{
+        struct dbx_error err = {0};
+        sigset_t all;
+
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        sigfillset(&all);
+        sigprocmask(SIG_UNBLOCK, &all, NULL);
+        if (x->p->exec_fd >= 0)
+                syscall(SYS_execveat, x->p->exec_fd, "", x->p->argv, x->envp, AT_EMPTY_PATH);
+        else
+                execve(x->exec_path, x->p->argv, x->envp);
+        int e = errno;
+        dbx_error_set(&err, e, "exec %s: %s", x->p->exec_fd >= 0 ? "<probe>" : x->exec_path, strerror(e));
+        child_fail(x->sync, e == ENOENT ? SETUP_PAYLOAD_NOT_FOUND : SETUP_PAYLOAD_NOT_EXEC, &err);
+}
+
 static __attribute__((noreturn)) void sandbox_child(struct child_ctx *x)
 {
         struct dbx_error err = {0};
@@ -306,14 +326,15 @@ static __attribute__((noreturn)) void sandbox_child(struct child_ctx *x)
                                            : SETUP_FAILED,
                                    &err);
 
-        /* The single allowed exec: the supervisor lets exactly this one through. */
-        if (x->p->exec_fd >= 0)
-                syscall(SYS_execveat, x->p->exec_fd, "", x->p->argv, x->envp, AT_EMPTY_PATH);
-        else
-                execve(x->exec_path, x->p->argv, x->envp);
-        int e = errno;
-        dbx_error_set(&err, e, "exec %s: %s", x->p->exec_fd >= 0 ? "<probe>" : x->exec_path, strerror(e));
-        child_fail(x->sync, e == ENOENT ? SETUP_PAYLOAD_NOT_FOUND : SETUP_PAYLOAD_NOT_EXEC, &err);
+        /* pid 1 stays as init; its child makes the single allowed exec. */
+        pid_t payload = fork();
+        if (payload < 0) {
+                dbx_error_set(&err, errno, "cannot fork the payload: %s", strerror(errno));
+                child_fail(x->sync, SETUP_FAILED, &err);
+        }
+        if (payload == 0)
+                exec_payload(x);
+        init_loop(payload, x->sync);
 }
 
 /* ---- parent side ------------------------------------------------------------------------- */
@@ -397,27 +418,28 @@ static long long now_ms(void)
         return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-/* Supervise until the sandbox's init exits: exec notifications, late setup errors, stdout
- * capture, the wall-clock timeout. */
-static int supervise(int pidfd, int sync, int capture, unsigned timeout_sec, struct sandbox_result *res,
+/* Supervise until the sandbox's init exits: exec notifications, setup errors, the payload's
+ * exit report, stdout capture, signals to forward, the wall-clock timeout. */
+static int supervise(int pidfd, int sync, int capture, int sigfd, unsigned timeout_sec, struct sandbox_result *res,
                      struct dbx_error *err)
 {
         bool sync_open = true, capture_open = capture >= 0, listener_open = true;
         long long deadline = timeout_sec ? now_ms() + timeout_sec * 1000LL : 0;
 
         for (;;) {
-                struct pollfd fds[4] = {
+                struct pollfd fds[5] = {
                         {.fd = pidfd, .events = POLLIN},
                         {.fd = listener_open ? res->sup.listener : -1, .events = POLLIN},
                         {.fd = sync_open ? sync : -1, .events = POLLIN},
                         {.fd = capture_open ? capture : -1, .events = POLLIN},
+                        {.fd = sigfd, .events = POLLIN},
                 };
                 int wait = -1;
                 if (deadline) {
                         long long left = deadline - now_ms();
                         wait = left > 0 ? (int)left : 0;
                 }
-                int n = poll(fds, 4, wait);
+                int n = poll(fds, ELEMENTSOF(fds), wait);
                 if (n < 0 && errno == EINTR)
                         continue;
                 if (n < 0)
@@ -429,8 +451,7 @@ static int supervise(int pidfd, int sync, int capture, unsigned timeout_sec, str
                         continue;
                 }
                 if (fds[1].revents & POLLIN) {
-                        int r = supervisor_handle(&res->sup);
-                        if (r < 0)
+                        if (supervisor_handle(&res->sup) < 0)
                                 listener_open = false;
                 } else if (fds[1].revents & (POLLHUP | POLLERR)) {
                         listener_open = false;
@@ -439,16 +460,26 @@ static int supervise(int pidfd, int sync, int capture, unsigned timeout_sec, str
                         char buf[1024];
                         ssize_t k = read(sync, buf, sizeof(buf) - 1);
                         if (k <= 0) {
-                                sync_open = false; /* exec'd (CLOEXEC) or died */
+                                sync_open = false;
                         } else if (buf[0] == MSG_ERROR && k >= 2) {
                                 buf[k] = '\0';
                                 res->setup = (enum setup_status)buf[1];
                                 dbx_error_set(err, EPERM, "%s", buf + 2);
                                 res->established = false;
+                        } else if (buf[0] == MSG_EXIT && k == 4) {
+                                res->reported = true;
+                                res->exited = buf[1];
+                                res->exit_code = res->exited ? (unsigned char)buf[2] : 128 + (unsigned char)buf[3];
+                                res->signal = res->exited ? 0 : (unsigned char)buf[3];
                         }
                 }
                 if (fds[3].revents)
                         capture_read(capture, res, &capture_open);
+                if (fds[4].revents & POLLIN) {
+                        struct signalfd_siginfo si;
+                        if (read(sigfd, &si, sizeof(si)) == sizeof(si)) /* forward to the sandbox's init */
+                                syscall(SYS_pidfd_send_signal, pidfd, (int)si.ssi_signo, NULL, 0);
+                }
                 if (fds[0].revents & POLLIN) {
                         while (capture_open) /* drain what the payload wrote before it exited */
                                 capture_read(capture, res, &capture_open);
@@ -462,6 +493,8 @@ static void collect_status(int pidfd, struct sandbox_result *res)
         siginfo_t si = {0};
         while (waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED) < 0 && errno == EINTR)
                 ;
+        if (res->reported && !res->timed_out)
+                return; /* the payload's own status, as init saw it */
         res->exited = si.si_code == CLD_EXITED;
         res->exit_code = res->exited ? si.si_status : 128 + si.si_status;
         res->signal = res->exited ? 0 : si.si_status;
@@ -523,8 +556,15 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, con
         res->sup.init_pid = pid;
         res->established = true;
 
-        r = supervise(pidfd, sync, capture_r, c->timeout_sec, res, err);
+        /* SIGTERM/SIGINT/SIGHUP to denybox are forwarded to the sandbox's init. */
+        sigset_t fwd, old;
+        init_signal_set(&fwd);
+        sigdelset(&fwd, SIGCHLD);
+        sigprocmask(SIG_BLOCK, &fwd, &old);
+        _cleanup_close_ int sigfd = signalfd(-1, &fwd, SFD_CLOEXEC | SFD_NONBLOCK);
+        r = supervise(pidfd, sync, capture_r, sigfd, c->timeout_sec, res, err);
         collect_status(pidfd, res);
+        sigprocmask(SIG_SETMASK, &old, NULL);
         if (res->sup.n_log == 0 || !res->sup.log[0].own_exec)
                 res->established = false;
         if (!res->established && r == 0 && err && err->code == 0)

@@ -25,6 +25,7 @@ struct sandbox_payload {
 struct sandbox_result {
         bool established;          /* the payload was exec'd */
         enum setup_status setup;   /* when !established */
+        bool reported;             /* init reported the payload's status */
         bool exited;               /* else killed by a signal */
         int exit_code;
         int signal;

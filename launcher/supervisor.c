@@ -54,8 +54,9 @@ int supervisor_handle(struct supervisor *s)
         resp->val = 0;
         resp->error = 0;
         resp->flags = 0;
-        if (!s->own_exec_done && a.pid == s->init_pid) {
-                /* denybox's own final exec: no payload code has run yet */
+        if (!s->own_exec_done && a.pid != s->init_pid) {
+                /* denybox's own final exec, by the process init forked for it: init never execs,
+                 * and no payload code has run yet, so the first exec can only be this one. */
                 s->own_exec_done = true;
                 a.own_exec = a.allowed = true;
         } else if (s->policy.verdict == EXEC_VERDICT_ALLOW) {

@@ -202,7 +202,7 @@ static int plan_add_conditions(struct plan *pl, struct plan_rule *r, struct dbx_
 static int plan_collect(struct plan *pl, const struct filter_host *host, struct dbx_error *err)
 {
         const struct profile *p = pl->profile;
-        char path[160], an[48], dn[48];
+        char path[160], an[48], dn[48], q[72];
         for (size_t i = 0; i < p->n_syscalls; i++) {
                 const struct profile_syscall *s = &p->syscalls[i];
                 if (!profile_syscall_applies(s, host))
@@ -217,10 +217,10 @@ static int plan_collect(struct plan *pl, const struct filter_host *host, struct 
                         if (r.nr == __NR_SCMP_ERROR) {
                                 if (s->action.kind < p->default_action.kind)
                                         return dbx_error_set_path(err, EINVAL, path,
-                                                                  "unknown syscall \"%.64s\" in a rule (%s) stricter than defaultAction (%s): ignoring it would weaken the filter",
-                                                                  s->names[j], profile_action_name(&s->action, an, sizeof(an)),
+                                                                  "unknown syscall %s in a rule (%s) stricter than defaultAction (%s): ignoring it would weaken the filter",
+                                                                  profile_quote(s->names[j], q), profile_action_name(&s->action, an, sizeof(an)),
                                                                   profile_action_name(&p->default_action, dn, sizeof(dn)));
-                                warn(pl, "%s: unknown syscall \"%.64s\" ignored (it falls to defaultAction)", path, s->names[j]);
+                                warn(pl, "%s: unknown syscall %s ignored (it falls to defaultAction)", path, profile_quote(s->names[j], q));
                                 continue;
                         }
                         if (r.nr < 0) /* libseccomp knows it for another ABI only: no such x86_64 syscall */

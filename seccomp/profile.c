@@ -83,7 +83,7 @@ const char *profile_action_name(const struct profile_action *a, char *buf, size_
 }
 
 /* Input text quoted for a one-line message: printable ASCII only, truncated. */
-static const char *quote(const char *s, char buf[static 72])
+const char *profile_quote(const char *s, char buf[static 72])
 {
         size_t o = 0;
         buf[o++] = '"';
@@ -140,10 +140,10 @@ static int check_keys(yajl_val o, const char *path, const char *const *keys, str
                 for (size_t j = 0; keys[j] && !known; j++)
                         known = strcmp(keys[j], k) == 0;
                 if (!known)
-                        return dbx_error_set_path(err, EINVAL, path, "unknown key %s", quote(k, q));
+                        return dbx_error_set_path(err, EINVAL, path, "unknown key %s", profile_quote(k, q));
                 for (size_t j = 0; j < i; j++)
                         if (strcmp(o->u.object.keys[j], k) == 0)
-                                return dbx_error_set_path(err, EINVAL, path, "duplicate key %s", quote(k, q));
+                                return dbx_error_set_path(err, EINVAL, path, "duplicate key %s", profile_quote(k, q));
         }
         return 0;
 }
@@ -204,7 +204,7 @@ static int get_strings(yajl_val v, const char *path, bool allow_empty_array, con
                 path_fmt(p, sizeof(p), "%s[%zu]", path, i);
                 int r = get_string(v->u.array.values[i], p, false, &s[i], err);
                 if (r == 0 && table && !lookup(table, table_len, s[i]))
-                        r = dbx_error_set_path(err, EINVAL, p, "unknown value %s", quote(s[i], q));
+                        r = dbx_error_set_path(err, EINVAL, p, "unknown value %s", profile_quote(s[i], q));
                 if (r < 0) {
                         strv_free(s, i + 1);
                         return r;
@@ -242,7 +242,7 @@ static int parse_action(yajl_val o, const char *prefix, const char *act_key, con
                 return type_error(p, "an action name", a, err);
         const struct name_value *nv = LOOKUP(action_table, a->u.string);
         if (!nv)
-                return dbx_error_set_path(err, EINVAL, p, "unknown action %s", quote(a->u.string, q));
+                return dbx_error_set_path(err, EINVAL, p, "unknown action %s", profile_quote(a->u.string, q));
         ret->kind = nv->value;
         ret->data = ret->kind == PA_ERRNO ? EPERM : 0;
         bool takes_data = ret->kind == PA_ERRNO || ret->kind == PA_TRACE;
@@ -262,7 +262,7 @@ static int parse_action(yajl_val o, const char *prefix, const char *act_key, con
                         return type_error(p, "an errno name", en, err);
                 int x = errno_from_name(en->u.string);
                 if (x < 0)
-                        return dbx_error_set_path(err, EINVAL, p, "unknown errno name %s", quote(en->u.string, q));
+                        return dbx_error_set_path(err, EINVAL, p, "unknown errno name %s", profile_quote(en->u.string, q));
                 if (ret->kind != PA_ERRNO)
                         return dbx_error_set_path(err, EINVAL, p, "%s does not take an errno value", a->u.string);
                 if (e && (uint32_t)x != ret->data)
@@ -285,10 +285,10 @@ static int parse_min_kernel(yajl_val v, const char *path, struct profile_cond *c
                 return 0;
         size_t a = strspn(s, "0123456789"), b = a < strlen(s) && s[a] == '.' ? strspn(s + a + 1, "0123456789") : 0;
         if (a == 0 || a > 3 || s[a] != '.' || b == 0 || b > 3 || s[a + 1 + b] != 0)
-                return dbx_error_set_path(err, EINVAL, path, "invalid kernel version %s, expected \"<major>.<minor>\"", quote(s, q));
+                return dbx_error_set_path(err, EINVAL, path, "invalid kernel version %s, expected \"<major>.<minor>\"", profile_quote(s, q));
         unsigned long major = strtoul(s, NULL, 10), minor = strtoul(s + a + 1, NULL, 10);
         if (major > 255 || minor > 255 || (major == 0 && minor == 0))
-                return dbx_error_set_path(err, EINVAL, path, "invalid kernel version %s", quote(s, q));
+                return dbx_error_set_path(err, EINVAL, path, "invalid kernel version %s", profile_quote(s, q));
         c->has_min_kernel = true;
         c->min_kernel_major = (unsigned)major;
         c->min_kernel_minor = (unsigned)minor;
@@ -351,7 +351,7 @@ static int parse_arg(yajl_val v, const char *path, struct profile_arg *a, struct
                 return type_error(p, "an operator name", m, err);
         const struct name_value *nv = LOOKUP(op_table, m->u.string);
         if (!nv)
-                return dbx_error_set_path(err, EINVAL, p, "unknown operator %s", quote(m->u.string, q));
+                return dbx_error_set_path(err, EINVAL, p, "unknown operator %s", profile_quote(m->u.string, q));
         a->op = nv->value;
         return 0;
 }
@@ -431,7 +431,7 @@ static int parse_arch_map(yajl_val v, const char *path, struct profile_arch_map 
         if ((r = get_string(m, p, false, &a->arch, err)) < 0)
                 return r;
         if (!LOOKUP(arch_table, a->arch))
-                return dbx_error_set_path(err, EINVAL, p, "unknown architecture %s", quote(a->arch, q));
+                return dbx_error_set_path(err, EINVAL, p, "unknown architecture %s", profile_quote(a->arch, q));
         path_fmt(p, sizeof(p), "%s.subArchitectures", path);
         if ((m = member(v, "subArchitectures")) &&
             (r = get_strings(m, p, true, arch_table, ELEMENTSOF(arch_table), &a->sub_arches, &a->n_sub_arches, err)) < 0)
@@ -497,7 +497,7 @@ static int parse_top(yajl_val o, struct profile *pr, struct dbx_error *err)
                 return r;
         if (pr->listener_metadata && pr->listener_metadata[0] && !(pr->listener_path && pr->listener_path[0]))
                 return dbx_error_set_path(err, EINVAL, p, "listenerMetadata %s is set but listenerPath is not",
-                                          quote(pr->listener_metadata, q));
+                                          profile_quote(pr->listener_metadata, q));
         if ((m = member(o, "syscalls"))) {
                 path_fmt(p, sizeof(p), "%ssyscalls", pre);
                 if (!YAJL_IS_ARRAY(m))

@@ -107,3 +107,6 @@ bool profile_syscall_applies(const struct profile_syscall *s, const struct filte
 
 /* "SCMP_ACT_ERRNO(1)" etc. into buf. */
 const char *profile_action_name(const struct profile_action *a, char *buf, size_t size);
+
+/* Input text for a one-line message: in double quotes, printable ASCII only, truncated. */
+const char *profile_quote(const char *s, char buf[static 72]);

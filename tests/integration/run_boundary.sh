@@ -38,7 +38,8 @@ check "Seccomp is 2 (filter)" has "^Seccomp: 2" "$T/out"
 check "two filters are stacked" has "^Seccomp_filters: 2" "$T/out"
 check "uid is 65532" has "^Uid: 65532[[:space:]]65532[[:space:]]65532[[:space:]]65532" "$T/out"
 check "gid is 65532" has "^Gid: 65532[[:space:]]65532[[:space:]]65532[[:space:]]65532" "$T/out"
-check "pid 1 is the payload (own pid namespace)" has "^Pid: 1$" "$T/out"
+check "the payload is pid 2, under denybox's init (own pid namespace)" has "^Pid: 2$" "$T/out"
+check "its parent is pid 1" has "^PPid: 1$" "$T/out"
 
 inside 'echo "$HOSTNAME"; for v in $(set | while IFS== read -r k _; do echo $k; done); do :; done; echo "HOME=$HOME"'
 check "hostname is denybox" has "^denybox$" "$T/out"
@@ -54,4 +55,16 @@ check "under startup-safe a subprocess runs (rc=$rc)" has child-ran "$T/out"
 # Exit status passes through.
 run_db run "${R[@]}" -- /bin/sh -c 'exit 7'
 check "the payload's exit status is reported (7, got $rc)" [ $rc = 7 ]
+
+# pid 1: a payload killed by a signal is reported as such; SIGTERM to denybox reaches the payload.
+run_db run "${R[@]}" -- /bin/sh -c 'kill -KILL $$'
+check "a payload killed by SIGKILL exits 137 (got $rc)" [ $rc = 137 ]
+"$DENYBOX" run "${R[@]}" -- /bin/sh -c 'trap "echo got-term; exit 5" TERM; echo ready; while :; do :; done' >"$T/fwd" 2>&1 &
+db=$!
+for _ in $(seq 50); do grep -q ready "$T/fwd" && break; sleep 0.1; done
+kill -TERM $db
+wait $db
+rc=$?
+check "SIGTERM to denybox is forwarded to the payload (rc=$rc)" [ $rc = 5 ]
+check "...whose trap ran" has got-term "$T/fwd"
 finish

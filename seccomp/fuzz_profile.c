@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/* libFuzzer target: any bytes -> profile_parse -> filter_set_compile.  Must never crash, leak or
+ * hang; errors must be one line.  Build (not yet wired into meson):
+ *   clang -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ilauncher -Iseccomp -I<builddir>/seccomp \
+ *         seccomp/fuzz_profile.c seccomp/profile.c seccomp/filter.c seccomp/builtin.c \
+ *         launcher/error.c launcher/digest.c -lseccomp -lyajl -lnettle
+ * Seed corpus: ../shared/profiles/{real,edge,bad}/. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+        static const struct filter_host host = { 6, 1 };
+        struct profile *p = NULL;
+        struct dbx_error err = { 0 };
+        if (profile_parse((const char *)data, size, &p, &err) < 0) {
+                if (!err.msg[0] || strchr(err.msg, '\n'))
+                        abort();
+                return 0;
+        }
+        struct filter_set fs;
+        if (filter_set_compile(p, &host, &fs, &err) == 0)
+                filter_set_free(&fs);
+        else if (!err.msg[0] || strchr(err.msg, '\n'))
+                abort();
+        profile_free(p);
+        return 0;
+}
