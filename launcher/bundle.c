@@ -157,7 +157,32 @@ int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct
         kb(g, "established", a->res.established);
         ki(g, "payload_exit", a->res.exit_code);
         kb(g, "timed_out", a->res.timed_out);
+        kb(g, "oom_killed", a->res.oom_killed);
         yajl_gen_map_close(g);
+        s(g, "limits");
+        yajl_gen_map_open(g);
+        const int64_t asked[_LIMIT_MAX] = {a->c->limits.pids, a->c->limits.memory, a->c->limits.memory_swap,
+                                           a->c->limits.cpus_milli};
+        for (int k = 0; k < _LIMIT_MAX; k++) {
+                s(g, limit_kind_name((enum limit_kind)k));
+                yajl_gen_map_open(g);
+                s(g, "value");
+                if (asked[k] < 0)
+                        yajl_gen_null(g);
+                else
+                        yajl_gen_integer(g, asked[k]);
+                kv(g, "mechanism", limit_mech_name(a->res.cg.mech[k]));
+                yajl_gen_map_close(g);
+        }
+        yajl_gen_map_close(g);
+        s(g, "seccomp_exec_policy");
+        yajl_gen_map_open(g);
+        kv(g, "after_own_exec", a->fs->exec.verdict == EXEC_VERDICT_ALLOW ? "allow" :
+                                a->fs->exec.verdict == EXEC_VERDICT_KILL ? "kill" : "errno");
+        if (a->fs->exec.verdict == EXEC_VERDICT_ERRNO)
+                ki(g, "errno", a->fs->exec.errno_ret);
+        yajl_gen_map_close(g);
+        kv(g, "seccomp_warnings", a->fs->warnings);
         gen_probes(g, a);
         gen_raw(g, &a->report);
         gen_exec_log(g, &a->res.sup);

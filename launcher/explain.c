@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "sandbox.h"
 
 int explain_print(const struct sandbox_config *c, const struct filter_set *fs, const char *profile_name,
@@ -49,6 +50,12 @@ int explain_print(const struct sandbox_config *c, const struct filter_set *fs, c
                 fprintf(f, "%d (%s)", fs->exec.errno_ret, strerror(fs->exec.errno_ret));
         fprintf(f, "\nuser: %u:%u, no capabilities, no_new_privs, hostname %s\n", (unsigned)c->uid, (unsigned)c->gid,
                 SANDBOX_HOSTNAME);
+        struct cgroup_plan plan;
+        cgroup_prepare(&c->limits, true, &plan, NULL);
+        fprintf(f, "limits:");
+        for (int k = 0; k < _LIMIT_MAX; k++)
+                fprintf(f, " %s=%s", limit_kind_name((enum limit_kind)k), limit_mech_name(plan.mech[k]));
+        fprintf(f, "\n");
         if (c->timeout_sec)
                 fprintf(f, "timeout: %u s, then SIGKILL through the pidfd\n", c->timeout_sec);
         return 0;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "attest.h"
+#include "cgroup.h"
 #include "config.h"
 #include "explain.h"
 #include "filter.h"
@@ -86,7 +87,7 @@ static struct filter_host this_host(void)
         struct filter_host h = {0};
         struct utsname u;
         if (uname(&u) == 0)
-                sscanf(u.release, "%u.%u", &h.kernel_major, &h.kernel_minor);
+                filter_host_from_release(u.release, &h);
         return h;
 }
 
@@ -117,6 +118,8 @@ static int cmd_run(const struct sandbox_config *c, const struct filter_set *fs)
                 int code = res.setup == SETUP_PAYLOAD_NOT_FOUND ? 127 : res.setup == SETUP_PAYLOAD_NOT_EXEC ? 126 : EXIT_SANDBOX_FAILED;
                 return fail(code, &err);
         }
+        if (res.oom_killed)
+                fprintf(stderr, "denybox: the memory limit was hit: the kernel's OOM killer ended a sandboxed process\n");
         if (res.timed_out) {
                 fprintf(stderr, "denybox: the payload timed out after %u s and was killed\n", c->timeout_sec);
                 return 124;
@@ -140,7 +143,10 @@ static int cmd_seccomp(const struct sandbox_config *c, const struct loaded_profi
                fs->exec.verdict == EXEC_VERDICT_ALLOW ? "allowed" : fs->exec.verdict == EXEC_VERDICT_KILL ? "killed" : "errno ");
         if (fs->exec.verdict == EXEC_VERDICT_ERRNO)
                 printf("%d (%s)", fs->exec.errno_ret, strerror(fs->exec.errno_ret));
-        printf("\n%s", pfc);
+        printf("\n");
+        if (fs->warnings)
+                printf("# warnings:\n%s%s", fs->warnings, fs->warnings[strlen(fs->warnings) - 1] == '\n' ? "" : "\n");
+        printf("%s", pfc);
         if (c->bpf_out) {
                 FILE *f = fopen(c->bpf_out, "we");
                 if (!f || fwrite(fs->stage1.data, 1, fs->stage1.len, f) != fs->stage1.len ||
@@ -189,12 +195,28 @@ int main(int argc, char **argv)
                 r = fail(EXIT_USAGE, &err);
                 goto out;
         }
+        /* A limit nothing here can enforce is said so, never silently dropped. */
+        if (c.command == CMD_RUN || c.command == CMD_ATTEST) {
+                struct cgroup_plan plan;
+                cgroup_prepare(&c.limits, true, &plan, NULL);
+                for (int k = 0; k < _LIMIT_MAX; k++)
+                        if (plan.mech[k] == MECH_UNENFORCED)
+                                fprintf(stderr, "denybox: warning: --%s is not enforced: no writable cgroup offers it here\n",
+                                        limit_kind_name((enum limit_kind)k));
+        }
+
         /* 2. the seccomp filters are compiled before any namespace exists */
         struct filter_host host = this_host();
         if (load_profile(c.seccomp_profile, &lp, &err) < 0 || filter_set_compile(lp.p, &host, &fs, &err) < 0) {
                 r = fail(EXIT_USAGE, &err);
                 goto out;
         }
+        if (fs.warnings && c.command != CMD_SECCOMP)
+                for (const char *w = fs.warnings; *w;) {
+                        size_t n = strcspn(w, "\n");
+                        fprintf(stderr, "denybox: seccomp profile %s: %.*s\n", lp.name, (int)n, w);
+                        w += n + (w[n] == '\n');
+                }
 
         switch (c.command) {
         case CMD_RUN:

@@ -44,6 +44,7 @@ struct child_ctx {
         const struct sandbox_config *c;
         const struct filter_set *fs;
         const struct sandbox_payload *p;
+        const struct cgroup_plan *cg;
         int sync;        /* child end of the socketpair */
         int capture;     /* write end of the stdout pipe, or -1 */
         char exec_path[PATH_MAX];
@@ -158,7 +159,8 @@ static int set_rlimits(struct child_ctx *x, struct dbx_error *err)
         struct rlimit core = {0, 0};
         if (setrlimit(RLIMIT_CORE, &core) < 0)
                 return dbx_error_set(err, errno, "RLIMIT_CORE: %s", strerror(errno));
-        return 0;
+        /* the limits no cgroup could take: RLIMIT_NPROC, RLIMIT_AS */
+        return cgroup_apply_rlimits(&x->c->limits, x->cg, err);
 }
 
 static int drop_privileges(struct child_ctx *x, struct dbx_error *err)
@@ -243,7 +245,7 @@ static int load_seccomp(struct child_ctx *x, struct dbx_error *err)
         if (n != 1)
                 return dbx_error_set(err, errno, "cannot hand the exec listener to the supervisor: %s", strerror(errno));
 
-        if (load_filter(&x->fs->stage2, 0) < 0)
+        if (load_filter(&x->fs->stage2, x->fs->stage2_flags) < 0)
                 return dbx_error_set(err, errno, "cannot load seccomp stage 2: %s", strerror(errno));
         return 0;
 }
@@ -278,7 +280,7 @@ static const struct {
         {redirect_stdout, {"redirect_stdout", "attest only: the probe's report goes to the launcher"}},
         {close_other_fds, {"close_other_fds", "every fd but stdio is close-on-exec: no host fd survives the exec"}},
         {scrub_environment, {"scrub_environment", "only HOME, HOSTNAME, LANG, PATH and what -e/--env-file add"}},
-        {set_rlimits, {"set_rlimits", "RLIMIT_CORE 0: no core dump through a host core_pattern"}},
+        {set_rlimits, {"set_rlimits", "RLIMIT_CORE 0 (no core dump through a host core_pattern); NPROC/AS where no cgroup can limit"}},
         {drop_privileges, {"drop_privileges", "securebits locked; bounding and ambient sets emptied; setresgid/setresuid; every capability set empty"}},
         {set_parent_death_signal, {"set_parent_death_signal", "again: the credential change cleared it"}},
         {enter_workdir, {"enter_workdir", "as the sandbox user, so its permissions apply"}},
@@ -339,16 +341,21 @@ static __attribute__((noreturn)) void sandbox_child(struct child_ctx *x)
 
 /* ---- parent side ------------------------------------------------------------------------- */
 
-static pid_t clone_sandbox(int *ret_pidfd)
+/* Into its v2 cgroup from birth where there is one (so the cgroup namespace is rooted there). */
+static pid_t clone_sandbox(int cgroup_fd, int *ret_pidfd, bool *ret_in_cgroup)
 {
         struct clone_args args = {
-                .flags = SANDBOX_NAMESPACES | CLONE_PIDFD,
+                .flags = SANDBOX_NAMESPACES | CLONE_PIDFD | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
                 .pidfd = (uint64_t)(uintptr_t)ret_pidfd,
                 .exit_signal = SIGCHLD,
+                .cgroup = cgroup_fd >= 0 ? (uint64_t)cgroup_fd : 0,
         };
+        *ret_in_cgroup = cgroup_fd >= 0;
         pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-        if (pid < 0 && errno == ENOSYS) /* clone3 filtered (e.g. by an outer seccomp profile) */
+        if (pid < 0 && errno == ENOSYS) { /* clone3 filtered (e.g. by an outer seccomp profile) */
+                *ret_in_cgroup = false;
                 pid = (pid_t)syscall(SYS_clone, SANDBOX_NAMESPACES | CLONE_PIDFD | SIGCHLD, NULL, ret_pidfd, NULL, 0);
+        }
         return pid;
 }
 
@@ -506,7 +513,7 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, con
         _cleanup_close_ int pidfd = -1, capture_r = -1, listener = -1;
         int sv[2], cap[2] = {-1, -1}, r;
 
-        *res = (struct sandbox_result){.sup = {.listener = -1, .policy = fs->exec}};
+        *res = (struct sandbox_result){.sup = {.listener = -1, .policy = fs->exec}, .cg = {.v2_fd = -1}};
 
         /* Root's supplementary groups would follow the payload in: drop them first. */
         if (geteuid() == 0 && setgroups(0, NULL) < 0)
@@ -520,16 +527,25 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, con
         }
         capture_r = cap[0];
 
+        /* The limits' cgroups exist before the child does. */
+        if ((r = cgroup_prepare(&c->limits, false, &res->cg, err)) < 0) {
+                close(sv[1]);
+                closep(&cap[1]);
+                return r;
+        }
+
         /* New user, mount, pid, net, ipc, uts and cgroup namespaces, in one clone. */
-        pid_t pid = clone_sandbox(&pidfd);
+        bool in_cgroup;
+        pid_t pid = clone_sandbox(res->cg.v2_fd, &pidfd, &in_cgroup);
         if (pid < 0) {
                 int e = errno;
                 close(sv[1]);
                 closep(&cap[1]);
+                cgroup_remove(&res->cg);
                 return clone_error(e, err);
         }
         if (pid == 0) {
-                struct child_ctx x = {.c = c, .fs = fs, .p = p, .sync = sv[1], .capture = cap[1]};
+                struct child_ctx x = {.c = c, .fs = fs, .p = p, .cg = &res->cg, .sync = sv[1], .capture = cap[1]};
                 close(sv[0]);
                 closep(&cap[0]);
                 sandbox_child(&x);
@@ -537,12 +553,15 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, con
         close(sv[1]);
         closep(&cap[1]);
 
-        /* Map the sandbox uid/gid, then let the child go on. */
-        r = userns_write_maps(pid, c, err);
+        /* Into the v1 cgroups (and v2 where clone3 could not), map the uid/gid, then let it go on. */
+        r = cgroup_attach(&res->cg, pid, in_cgroup, err);
+        if (r >= 0)
+                r = userns_write_maps(pid, c, err);
         char go = MSG_GO;
         if (r < 0 || send(sync, &go, 1, MSG_NOSIGNAL) != 1) {
                 syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
                 collect_status(pidfd, res);
+                cgroup_remove(&res->cg);
                 return r < 0 ? r : dbx_error_set(err, EPIPE, "the sandbox's init died before setup");
         }
 
@@ -550,6 +569,7 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, con
         r = receive_handoff(sync, &listener, res, err);
         if (r < 0) {
                 collect_status(pidfd, res);
+                cgroup_remove(&res->cg);
                 return r;
         }
         res->sup.listener = listener;
@@ -565,6 +585,8 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, con
         r = supervise(pidfd, sync, capture_r, sigfd, c->timeout_sec, res, err);
         collect_status(pidfd, res);
         sigprocmask(SIG_SETMASK, &old, NULL);
+        res->oom_killed = cgroup_oom_killed(&res->cg);
+        cgroup_remove(&res->cg);
         if (res->sup.n_log == 0 || !res->sup.log[0].own_exec)
                 res->established = false;
         if (!res->established && r == 0 && err && err->code == 0)

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cgroup.h"
 #include "config.h"
 #include "error.h"
 #include "filter.h"
@@ -30,6 +31,8 @@ struct sandbox_result {
         int exit_code;
         int signal;
         bool timed_out;
+        bool oom_killed;           /* the memory cgroup OOM-killed something */
+        struct cgroup_plan cg;     /* which mechanism enforced each limit */
         struct supervisor sup;     /* the exec log */
         char *captured;            /* payload stdout, when capture was asked (NUL-terminated) */
         size_t captured_len;

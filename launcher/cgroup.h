@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/* Resource limits: cgroup v2 where a writable hierarchy with the controller exists, else the
+ * cgroup v1 controller, else an rlimit where one means the same, else not enforced (and said so).
+ * Parent side: create the cgroups before the clone, move the child in before it acts, remove
+ * them afterwards.  Child side: the rlimits. */
+#pragma once
+
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "config.h"
+#include "error.h"
+
+enum limit_mech {
+        MECH_UNSET,        /* the limit was not asked for */
+        MECH_CGROUP2,
+        MECH_CGROUP1,
+        MECH_RLIMIT,
+        MECH_UNENFORCED,   /* nothing here can enforce it: warned about */
+};
+
+enum limit_kind { LIMIT_PIDS, LIMIT_MEMORY, LIMIT_SWAP, LIMIT_CPUS, _LIMIT_MAX };
+
+struct cgroup_plan {
+        enum limit_mech mech[_LIMIT_MAX];
+        char v2_dir[PATH_MAX];        /* the sandbox's v2 cgroup, or "" */
+        int v2_fd;                    /* O_DIRECTORY fd of it, for CLONE_INTO_CGROUP; -1 */
+        char v1_dir[3][PATH_MAX];     /* pids, memory, cpu v1 cgroups, or "" */
+};
+
+const char *limit_kind_name(enum limit_kind k);
+const char *limit_mech_name(enum limit_mech m);
+
+/* Decide each limit's mechanism; unless dry_run, create the cgroups and write the limits. */
+int cgroup_prepare(const struct limits *l, bool dry_run, struct cgroup_plan *p, struct dbx_error *err);
+
+/* Move pid into every v1 cgroup of the plan, and into the v2 one unless clone3 already put it
+ * there (CLONE_INTO_CGROUP). */
+int cgroup_attach(const struct cgroup_plan *p, pid_t pid, bool in_v2_already, struct dbx_error *err);
+
+/* Child: the rlimits the plan assigned to MECH_RLIMIT. */
+int cgroup_apply_rlimits(const struct limits *l, const struct cgroup_plan *p, struct dbx_error *err);
+
+/* After the run: did the memory controller OOM-kill something? */
+bool cgroup_oom_killed(const struct cgroup_plan *p);
+
+/* Remove the cgroups (retrying while the dying processes leave them). */
+void cgroup_remove(struct cgroup_plan *p);
