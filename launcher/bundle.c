@@ -138,7 +138,13 @@ int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct
 
         yajl_gen_map_open(g);
         kv(g, "schema", "denybox/attestation/v1");
-        kb(g, "attestation", true);
+        kb(g, "attestation", a->c->weaken == 0);
+        s(g, "weakened");
+        yajl_gen_array_open(g);
+        for (int w = 0; w < _WEAKEN_MAX; w++)
+                if (config_weakened(a->c, (enum weaken_layer)w))
+                        s(g, weaken_name((enum weaken_layer)w));
+        yajl_gen_array_close(g);
         gen_venue(g);
         kv(g, "image_digest", a->rootfs_digest);
         kv(g, "rootfs", a->c->rootfs ? a->c->rootfs : "embedded");
@@ -192,7 +198,7 @@ int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct
         ki(g, "pass", (long long)a->n_pass);
         ki(g, "fail", (long long)a->n_fail);
         ki(g, "unverified", (long long)a->n_unverified);
-        kv(g, "verdict", a->n_pass == a->n_rows ? "PASS" : "FAIL");
+        kv(g, "verdict", a->c->weaken ? "NOT AN ATTESTATION (weakened)" : a->n_pass == a->n_rows ? "PASS" : "FAIL");
         yajl_gen_map_close(g);
         yajl_gen_map_close(g);
 

@@ -12,11 +12,44 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *weaken_name(enum weaken_layer w)
+{
+        static const char *const names[_WEAKEN_MAX] = {
+                "net", "seccomp", "exec-once", "env", "ro-root", "ro-in", "caps", "nnp", "user", "pidns",
+                "uts", "cgroupns", "proc-mask", "dev", "sys", "tmp-noexec", "fds", "session", "init", "limits",
+        };
+        return w < _WEAKEN_MAX ? names[w] : "?";
+}
+
+static int parse_weaken(struct sandbox_config *c, const char *v, struct dbx_error *err)
+{
+        for (int w = 0; w < _WEAKEN_MAX; w++)
+                if (strcmp(v, weaken_name((enum weaken_layer)w)) == 0) {
+                        c->weaken |= 1u << w;
+                        return 0;
+                }
+        return dbx_error_set(err, EINVAL, "--weaken '%s': unknown layer (net, seccomp, exec-once, env, ro-root, ro-in, "
+                             "caps, nnp, user, pidns, uts, cgroupns, proc-mask, dev, sys, tmp-noexec, fds, session, init, limits)", v);
+}
+
+void config_default_attest_limits(struct sandbox_config *c)
+{
+        struct limits *l = &c->limits;
+        if (l->pids < 0)
+                l->pids = 64;
+        if (l->memory < 0 && l->memory_swap < 0) {
+                l->memory = 256LL << 20;
+                l->memory_swap = 256LL << 20;
+        }
+}
+
 void config_init(struct sandbox_config *c)
 {
         *c = (struct sandbox_config){
                 .uid = SANDBOX_UID_DEFAULT,
                 .gid = SANDBOX_GID_DEFAULT,
+                .uid_expected = SANDBOX_UID_DEFAULT,
+                .gid_expected = SANDBOX_GID_DEFAULT,
                 .tmp_size = TMPFS_SIZE_DEFAULT,
                 .limits = {.pids = -1, .memory = -1, .memory_swap = -1, .cpus_milli = -1},
         };
@@ -310,7 +343,7 @@ enum {
         OPT_ROOTFS = 0x100, OPT_TMPFS, OPT_NETWORK, OPT_READ_ONLY, OPT_CAP_DROP, OPT_CAP_ADD,
         OPT_SECURITY_OPT, OPT_ENV_FILE, OPT_PIDS_LIMIT, OPT_MEMORY_SWAP, OPT_CPUS, OPT_TIMEOUT,
         OPT_JSON, OPT_RM, OPT_PRIVILEGED, OPT_NS_PID, OPT_NS_IPC, OPT_NS_UTS, OPT_NS_USER,
-        OPT_NS_CGROUP, OPT_DEVICE, OPT_BPF_OUT,
+        OPT_NS_CGROUP, OPT_DEVICE, OPT_BPF_OUT, OPT_WEAKEN,
 };
 
 static const struct option long_options[] = {
@@ -335,6 +368,7 @@ static const struct option long_options[] = {
         {"output", required_argument, NULL, 'o'},
         {"json", no_argument, NULL, OPT_JSON},
         {"bpf-out", required_argument, NULL, OPT_BPF_OUT},
+        {"weaken", required_argument, NULL, OPT_WEAKEN},
         {"rm", no_argument, NULL, OPT_RM},
         {"interactive", no_argument, NULL, 'i'},
         {"tty", no_argument, NULL, 't'},
@@ -434,6 +468,8 @@ static int parse_option(struct sandbox_config *c, int opt, const char *arg, stru
         case OPT_JSON:
                 c->json = true;
                 return 0;
+        case OPT_WEAKEN:
+                return parse_weaken(c, arg, err);
         case OPT_BPF_OUT:
                 free(c->bpf_out);
                 return (c->bpf_out = strdup(arg)) ? 0 : dbx_error_set(err, ENOMEM, "out of memory");
@@ -458,6 +494,8 @@ static int validate(struct sandbox_config *c, struct dbx_error *err)
                 return dbx_error_set(err, EINVAL, "seccomp takes one profile (a file or a built-in name)");
         if (c->argc > MAX_ARGS)
                 return dbx_error_set(err, E2BIG, "too many arguments for the payload (at most %d)", MAX_ARGS);
+        if (c->weaken && c->command != CMD_ATTEST && c->command != CMD_RUN && c->command != CMD_EXPLAIN)
+                return dbx_error_set(err, EINVAL, "--weaken belongs to attest and run (test-only negative controls)");
         if (c->bpf_out && c->command != CMD_SECCOMP)
                 return dbx_error_set(err, EINVAL, "--bpf-out belongs to the seccomp command");
         return 0;
@@ -497,6 +535,10 @@ int config_parse(struct sandbox_config *c, int argc, char **argv, struct dbx_err
                 if (r < 0)
                         return r;
         }
+        c->uid_expected = c->uid;
+        c->gid_expected = c->gid;
+        if (config_weakened(c, WEAKEN_USER))
+                c->uid = c->gid = 0;
         c->argv = sub_argv + optind;
         c->argc = (size_t)(sub_argc - optind);
         if (c->command == CMD_SECCOMP && c->argc == 1) {

@@ -34,6 +34,18 @@ struct volume {
         bool writable;
 };
 
+/* Test-only negative controls: each removes exactly one layer of the boundary.  A run with any of
+ * them is never an attestation (the bundle says so; attest never exits 0) and says so loudly. */
+enum weaken_layer {
+        WEAKEN_NET, WEAKEN_SECCOMP, WEAKEN_EXEC_ONCE, WEAKEN_ENV, WEAKEN_RO_ROOT, WEAKEN_RO_IN,
+        WEAKEN_CAPS, WEAKEN_NNP, WEAKEN_USER, WEAKEN_PIDNS, WEAKEN_UTS, WEAKEN_CGROUPNS,
+        WEAKEN_PROC_MASK, WEAKEN_DEV, WEAKEN_SYS, WEAKEN_TMP_NOEXEC, WEAKEN_FDS, WEAKEN_SESSION,
+        WEAKEN_INIT, WEAKEN_LIMITS,
+        _WEAKEN_MAX,
+};
+
+const char *weaken_name(enum weaken_layer w);
+
 struct limits {
         int64_t pids;          /* -1: unset */
         int64_t memory;        /* bytes, -1: unset */
@@ -51,6 +63,9 @@ struct sandbox_config {
 
         uid_t uid;                    /* inside the sandbox */
         gid_t gid;
+        uid_t uid_expected;           /* what the probe must see (differs only under --weaken user) */
+        gid_t gid_expected;
+        unsigned weaken;              /* bit set of enum weaken_layer */
 
         char *seccomp_profile;        /* path or builtin name; NULL: builtin "strict" */
         bool seccomp_is_builtin;
@@ -83,6 +98,14 @@ int parse_size(const char *s, uint64_t *ret);
 /* The host uid/gid the sandbox's uid/gid map to, given who runs denybox. */
 uid_t config_host_uid(const struct sandbox_config *c, uid_t caller_euid);
 gid_t config_host_gid(const struct sandbox_config *c, uid_t caller_euid, gid_t caller_egid);
+
+static inline bool config_weakened(const struct sandbox_config *c, enum weaken_layer w)
+{
+        return (c->weaken >> w) & 1u;
+}
+
+/* The seeds' limits, applied by attest when none are given. */
+void config_default_attest_limits(struct sandbox_config *c);
 
 /* The volume mounted at target, or NULL. */
 const struct volume *config_volume_at(const struct sandbox_config *c, const char *target);

@@ -16,6 +16,13 @@ int explain_print(const struct sandbox_config *c, const struct filter_set *fs, c
 
         fprintf(f, "denybox %s would run, as %s (uid %u):\n\n", DENYBOX_VERSION, euid == 0 ? "root" : "an unprivileged user",
                 (unsigned)euid);
+        if (c->weaken) {
+                fprintf(f, "WEAKENED (negative control, not an attestation):");
+                for (int w = 0; w < _WEAKEN_MAX; w++)
+                        if (config_weakened(c, (enum weaken_layer)w))
+                                fprintf(f, " %s", weaken_name((enum weaken_layer)w));
+                fprintf(f, "\n\n");
+        }
         fprintf(f, "outside (the launcher)\n");
         fprintf(f, "  %2zu. preflight: kernel >= 5.12, user namespaces allowed, rootfs %s, volumes exist, /out writable by host uid %u\n",
                 step++, c->rootfs ? c->rootfs : "(embedded)", (unsigned)config_host_uid(c, euid));

@@ -31,12 +31,13 @@ static void report(int sync, int status)
         }
 }
 
-void init_loop(pid_t payload, int sync)
+void init_loop(pid_t payload, int sync, bool undumpable)
 {
         sigset_t set;
 
         /* Nobody may read or trace pid 1's memory: it holds the launcher's socket. */
-        prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+        if (undumpable)
+                prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
         init_signal_set(&set);
         sigprocmask(SIG_BLOCK, &set, NULL);
 

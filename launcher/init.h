@@ -5,6 +5,7 @@
 #pragma once
 
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 #define INIT_FORWARDED_SIGNALS {SIGTERM, SIGINT, SIGHUP}
@@ -15,4 +16,4 @@
 /* The signals init forwards, as a set (blocked in init; the payload unblocks them). */
 void init_signal_set(sigset_t *set);
 
-__attribute__((noreturn)) void init_loop(pid_t payload, int sync);
+__attribute__((noreturn)) void init_loop(pid_t payload, int sync, bool undumpable);

@@ -190,6 +190,16 @@ int main(int argc, char **argv)
                 break;
         }
 
+        if (c.weaken) {
+                fprintf(stderr, "denybox: WARNING: --weaken removes layers of the boundary:");
+                for (int w = 0; w < _WEAKEN_MAX; w++)
+                        if (config_weakened(&c, (enum weaken_layer)w))
+                                fprintf(stderr, " %s", weaken_name((enum weaken_layer)w));
+                fprintf(stderr, " -- a negative control for tests, NOT an attestation\n");
+        }
+        if (c.command == CMD_ATTEST)
+                config_default_attest_limits(&c);
+
         /* 1. everything that can be checked before anything is created */
         if (c.command != CMD_SECCOMP && c.command != CMD_EXPLAIN && preflight(&c, &err) < 0) {
                 r = fail(EXIT_USAGE, &err);

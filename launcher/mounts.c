@@ -67,6 +67,8 @@ int mounts_capture(const struct sandbox_config *c, struct mount_sources *s, stru
                 s->volumes[i] = -1;
         for (size_t i = 0; i < ELEMENTSOF(s->devnodes); i++)
                 s->devnodes[i] = -1;
+        for (size_t i = 0; i < ELEMENTSOF(s->host); i++)
+                s->host[i] = -1;
 
         /* Nothing we mount may propagate back to the host. */
         if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -83,6 +85,14 @@ int mounts_capture(const struct sandbox_config *c, struct mount_sources *s, stru
                 if ((r = clone_tree(p, &s->devnodes[i], err)) < 0)
                         return r;
         }
+        /* negative controls only: the host's own trees in place of denybox's */
+        static const struct {
+                enum weaken_layer w;
+                const char *path;
+        } host[] = {{WEAKEN_PIDNS, "/proc"}, {WEAKEN_DEV, "/dev"}, {WEAKEN_SYS, "/sys"}};
+        for (size_t i = 0; i < ELEMENTSOF(host); i++)
+                if (config_weakened(c, host[i].w) && (r = clone_tree(host[i].path, &s->host[i], err)) < 0)
+                        return r;
         return 0;
 }
 
@@ -165,6 +175,8 @@ static int populate_embedded(const struct sandbox_config *c, int root, struct db
                 if (dirs[i].sandbox_owned && fchownat(root, dirs[i].path + 1, c->uid, c->gid, AT_SYMLINK_NOFOLLOW) < 0)
                         return dbx_error_set(err, errno, "cannot give %s to uid %u: %s", dirs[i].path, (unsigned)c->uid, strerror(errno));
         }
+        if (config_weakened(c, WEAKEN_SYS) && (r = mkdir_in_root(root, "/sys", 0755)) < 0)
+                return dbx_error_set(err, -r, "cannot create /sys in the embedded root: %s", strerror(-r));
         for (size_t i = 0; i < c->n_volumes; i++)
                 if ((r = mkdir_in_root(root, c->volumes[i].target, 0755)) < 0)
                         return dbx_error_set(err, -r, "cannot create %s in the embedded root: %s", c->volumes[i].target, strerror(-r));
@@ -253,20 +265,26 @@ int mounts_build_root(const struct sandbox_config *c, struct mount_sources *s, i
 
         /* 2. a fresh procfs for the new pid namespace */
         _cleanup_close_ int proc = -1;
-        if ((r = new_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &proc, err)) < 0 ||
-            (r = attach_at(root, proc, "/proc", err)) < 0)
+        if (s->host[0] >= 0)
+                r = attach_at(root, s->host[0], "/proc", err);
+        else if ((r = new_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &proc, err)) >= 0)
+                r = attach_at(root, proc, "/proc", err);
+        if (r < 0)
                 return r;
 
         /* 3. a minimal /dev */
-        if ((r = build_dev(root, s, err)) < 0)
+        if ((r = s->host[1] >= 0 ? attach_at(root, s->host[1], "/dev", err) : build_dev(root, s, err)) < 0)
+                return r;
+        if (s->host[2] >= 0 && (r = attach_at(root, s->host[2], "/sys", err)) < 0)
                 return r;
 
         /* 4. /tmp: a small tmpfs, noexec,nosuid,nodev */
         snprintf(size, sizeof(size), "%llu", (unsigned long long)c->tmp_size);
         const char *const tmp_opts[] = {"mode", "1777", "size", size, NULL};
         _cleanup_close_ int tmp = -1;
-        if ((r = new_fs("tmpfs", tmp_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &tmp, err)) < 0 ||
-            (r = attach_at(root, tmp, "/tmp", err)) < 0)
+        uint64_t tmp_attr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+                            (config_weakened(c, WEAKEN_TMP_NOEXEC) ? 0 : MOUNT_ATTR_NOEXEC);
+        if ((r = new_fs("tmpfs", tmp_opts, tmp_attr, &tmp, err)) < 0 || (r = attach_at(root, tmp, "/tmp", err)) < 0)
                 return r;
 
         /* 5. /out without a volume: a throw-away tmpfs owned by the sandbox user (still noexec) */
@@ -281,10 +299,13 @@ int mounts_build_root(const struct sandbox_config *c, struct mount_sources *s, i
         }
 
         /* 6. /in without a volume: an empty read-only tmpfs, so /in is always a read-only mount */
+        bool ro_in = !config_weakened(c, WEAKEN_RO_IN);
         if (!config_volume_at(c, "/in")) {
                 static const char *const in_opts[] = {"mode", "0755", "size", "0", "nr_inodes", "1", NULL};
+                static const char *const rw_in_opts[] = {"mode", "1777", "size", "64k", NULL};
                 _cleanup_close_ int in = -1;
-                if ((r = new_fs("tmpfs", in_opts, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &in, err)) < 0 ||
+                if ((r = new_fs("tmpfs", ro_in ? in_opts : rw_in_opts,
+                                (ro_in ? MOUNT_ATTR_RDONLY : 0) | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &in, err)) < 0 ||
                     (r = attach_at(root, in, "/in", err)) < 0)
                         return r;
         }
@@ -297,8 +318,8 @@ int mounts_build_root(const struct sandbox_config *c, struct mount_sources *s, i
         for (size_t k = 0; k < c->n_volumes; k++) {
                 size_t i = (size_t)(order[k] - c->volumes);
                 const struct volume *v = &c->volumes[i];
-                uint64_t attr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-                                (v->writable ? MOUNT_ATTR_NOEXEC : MOUNT_ATTR_RDONLY);
+                bool writable = v->writable || (strcmp(v->target, "/in") == 0 && !ro_in);
+                uint64_t attr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (writable ? MOUNT_ATTR_NOEXEC : MOUNT_ATTR_RDONLY);
                 if ((r = set_attr(s->volumes[i], "", AT_EMPTY_PATH | AT_RECURSIVE, attr, err, v->target)) < 0 ||
                     (r = attach_at(root, s->volumes[i], v->target, err)) < 0)
                         return r;
@@ -308,7 +329,7 @@ int mounts_build_root(const struct sandbox_config *c, struct mount_sources *s, i
         return 0;
 }
 
-int mounts_pivot(int root_fd, struct dbx_error *err)
+int mounts_pivot(int root_fd, bool ro_root, struct dbx_error *err)
 {
         if (fchdir(root_fd) < 0)
                 return dbx_error_set(err, errno, "cannot enter the new root: %s", strerror(errno));
@@ -319,7 +340,7 @@ int mounts_pivot(int root_fd, struct dbx_error *err)
                 return dbx_error_set(err, errno, "cannot detach the old root: %s", strerror(errno));
         if (chdir("/") < 0)
                 return dbx_error_set(err, errno, "chdir /: %s", strerror(errno));
-        return set_attr(AT_FDCWD, "/", 0, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, err, "/");
+        return set_attr(AT_FDCWD, "/", 0, (ro_root ? MOUNT_ATTR_RDONLY : 0) | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, err, "/");
 }
 
 int mounts_mask_proc(struct dbx_error *err)

@@ -5,6 +5,8 @@
  * Needs Linux >= 5.12 (mount_setattr). Runs in the child, inside the new user+mount namespaces. */
 #pragma once
 
+#include <stdbool.h>
+
 #include "config.h"
 #include "error.h"
 
@@ -12,6 +14,7 @@ struct mount_sources {
         int rootfs;                    /* clone of --rootfs, or -1 for the embedded root */
         int volumes[MAX_VOLUMES];      /* clones of each -v source */
         int devnodes[8];               /* clones of the host's /dev nodes */
+        int host[3];                   /* --weaken pidns/dev/sys: clones of the host's /proc, /dev, /sys */
 };
 
 /* Make every mount private, then capture each source as a detached recursive clone. */
@@ -21,8 +24,8 @@ int mounts_capture(const struct sandbox_config *c, struct mount_sources *s, stru
 int mounts_build_root(const struct sandbox_config *c, struct mount_sources *s, int *ret_root,
                       struct dbx_error *err);
 
-/* pivot_root into root_fd, detach the old root, remount / read-only. */
-int mounts_pivot(int root_fd, struct dbx_error *err);
+/* pivot_root into root_fd, detach the old root, remount / read-only (unless --weaken ro-root). */
+int mounts_pivot(int root_fd, bool ro_root, struct dbx_error *err);
 
 /* Mask and make read-only the dangerous /proc paths (after the pivot). */
 int mounts_mask_proc(struct dbx_error *err);

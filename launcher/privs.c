@@ -48,8 +48,35 @@ int userns_write_maps(pid_t child, const struct sandbox_config *c, struct dbx_er
         return 0;
 }
 
+/* --weaken caps: the negative control keeps every capability of the user namespace, and makes
+ * them survive the exec (inheritable + ambient), securebits unlocked. */
+static int privs_keep_all(const struct sandbox_config *c, struct dbx_error *err)
+{
+        if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 || setresgid(c->gid, c->gid, c->gid) < 0 ||
+            setresuid(c->uid, c->uid, c->uid) < 0)
+                return dbx_error_set(err, errno, "--weaken caps: cannot switch user: %s", strerror(errno));
+        cap_t all = cap_get_proc();
+        if (!all)
+                return dbx_error_set(err, errno, "cap_get_proc: %s", strerror(errno));
+        cap_value_t v[CAP_LAST_CAP + 1];
+        int n = 0;
+        for (cap_value_t cap = 0; cap <= CAP_LAST_CAP && cap < (cap_value_t)cap_max_bits(); cap++)
+                v[n++] = cap;
+        int r = cap_set_flag(all, CAP_EFFECTIVE, n, v, CAP_SET) | cap_set_flag(all, CAP_INHERITABLE, n, v, CAP_SET);
+        r = r ? r : cap_set_proc(all);
+        cap_free(all);
+        for (int i = 0; r == 0 && i < n; i++)
+                r = cap_set_ambient(v[i], CAP_SET);
+        if (r < 0)
+                return dbx_error_set(err, errno, "--weaken caps: cannot keep the capabilities: %s", strerror(errno));
+        return 0;
+}
+
 int privs_drop(const struct sandbox_config *c, struct dbx_error *err)
 {
+        if (config_weakened(c, WEAKEN_CAPS))
+                return privs_keep_all(c, err);
+
         /* Lock the securebits first: no root magic, no setuid fixups, no ambient raising, ever. */
         unsigned bits = SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
                         SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |

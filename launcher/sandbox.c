@@ -77,24 +77,30 @@ static int build_new_root(struct child_ctx *x, struct dbx_error *err)
         if (r >= 0)
                 r = mounts_build_root(x->c, &src, &root, err);
         if (r >= 0)
-                r = mounts_pivot(root, err);
+                r = mounts_pivot(root, !config_weakened(x->c, WEAKEN_RO_ROOT), err);
         if (root >= 0)
                 close(root);
         for (size_t i = 0; i < MAX_VOLUMES; i++)
                 closep(&src.volumes[i]);
         for (size_t i = 0; i < ELEMENTSOF(src.devnodes); i++)
                 closep(&src.devnodes[i]);
+        for (size_t i = 0; i < ELEMENTSOF(src.host); i++)
+                closep(&src.host[i]);
         closep(&src.rootfs);
         return r;
 }
 
 static int mask_proc(struct child_ctx *x, struct dbx_error *err)
 {
+        if (config_weakened(x->c, WEAKEN_PROC_MASK))
+                return 0;
         return mounts_mask_proc(err);
 }
 
 static int set_hostname(struct child_ctx *x, struct dbx_error *err)
 {
+        if (config_weakened(x->c, WEAKEN_UTS))
+                return 0;
         if (sethostname(SANDBOX_HOSTNAME, strlen(SANDBOX_HOSTNAME)) < 0)
                 return dbx_error_set(err, errno, "sethostname: %s", strerror(errno));
         return 0;
@@ -102,6 +108,8 @@ static int set_hostname(struct child_ctx *x, struct dbx_error *err)
 
 static int new_session(struct child_ctx *x, struct dbx_error *err)
 {
+        if (config_weakened(x->c, WEAKEN_SESSION))
+                return 0;
         if (setsid() < 0)
                 return dbx_error_set(err, errno, "setsid: %s", strerror(errno));
         return 0;
@@ -122,6 +130,8 @@ static int redirect_stdout(struct child_ctx *x, struct dbx_error *err)
  * memfd are needed until the exec itself). */
 static int close_other_fds(struct child_ctx *x, struct dbx_error *err)
 {
+        if (config_weakened(x->c, WEAKEN_FDS))
+                return 0;
         if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
                 return dbx_error_set(err, errno, "close_range: %s", strerror(errno));
         return 0;
@@ -150,6 +160,14 @@ static int scrub_environment(struct child_ctx *x, struct dbx_error *err)
                         n++;
         }
         x->envp[n] = NULL;
+        if (config_weakened(x->c, WEAKEN_ENV)) { /* the caller's whole environment, then ours */
+                extern char **environ;
+                size_t k = 0;
+                for (char **e = environ; *e && k + n < ELEMENTSOF(x->envp) - 1; e++)
+                        k++;
+                memmove(x->envp + k, x->envp, (n + 1) * sizeof(char *));
+                memcpy(x->envp, environ, k * sizeof(char *));
+        }
         return 0;
 }
 
@@ -165,6 +183,8 @@ static int set_rlimits(struct child_ctx *x, struct dbx_error *err)
 
 static int drop_privileges(struct child_ctx *x, struct dbx_error *err)
 {
+        if (config_weakened(x->c, WEAKEN_NNP))
+                return 0; /* without no_new_privs, seccomp needs CAP_SYS_ADMIN: dropped after it */
         return privs_drop(x->c, err);
 }
 
@@ -178,6 +198,8 @@ static int enter_workdir(struct child_ctx *x, struct dbx_error *err)
 
 static int set_no_new_privs(struct child_ctx *x, struct dbx_error *err)
 {
+        if (config_weakened(x->c, WEAKEN_NNP))
+                return 0;
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 return dbx_error_set(err, errno, "PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
         return 0;
@@ -245,8 +267,10 @@ static int load_seccomp(struct child_ctx *x, struct dbx_error *err)
         if (n != 1)
                 return dbx_error_set(err, errno, "cannot hand the exec listener to the supervisor: %s", strerror(errno));
 
-        if (load_filter(&x->fs->stage2, x->fs->stage2_flags) < 0)
+        if (!config_weakened(x->c, WEAKEN_SECCOMP) && load_filter(&x->fs->stage2, x->fs->stage2_flags) < 0)
                 return dbx_error_set(err, errno, "cannot load seccomp stage 2: %s", strerror(errno));
+        if (config_weakened(x->c, WEAKEN_NNP))
+                return privs_drop(x->c, err);
         return 0;
 }
 
@@ -336,16 +360,32 @@ static __attribute__((noreturn)) void sandbox_child(struct child_ctx *x)
         }
         if (payload == 0)
                 exec_payload(x);
-        init_loop(payload, x->sync);
+        init_loop(payload, x->sync, !config_weakened(x->c, WEAKEN_INIT));
 }
 
 /* ---- parent side ------------------------------------------------------------------------- */
 
+static uint64_t sandbox_namespaces(const struct sandbox_config *c)
+{
+        static const struct {
+                enum weaken_layer w;
+                uint64_t flag;
+        } optional[] = {
+                {WEAKEN_NET, CLONE_NEWNET}, {WEAKEN_PIDNS, CLONE_NEWPID},
+                {WEAKEN_UTS, CLONE_NEWUTS}, {WEAKEN_CGROUPNS, CLONE_NEWCGROUP},
+        };
+        uint64_t flags = SANDBOX_NAMESPACES;
+        for (size_t i = 0; i < ELEMENTSOF(optional); i++)
+                if (config_weakened(c, optional[i].w))
+                        flags &= ~optional[i].flag;
+        return flags;
+}
+
 /* Into its v2 cgroup from birth where there is one (so the cgroup namespace is rooted there). */
-static pid_t clone_sandbox(int cgroup_fd, int *ret_pidfd, bool *ret_in_cgroup)
+static pid_t clone_sandbox(uint64_t namespaces, int cgroup_fd, int *ret_pidfd, bool *ret_in_cgroup)
 {
         struct clone_args args = {
-                .flags = SANDBOX_NAMESPACES | CLONE_PIDFD | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
+                .flags = namespaces | CLONE_PIDFD | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
                 .pidfd = (uint64_t)(uintptr_t)ret_pidfd,
                 .exit_signal = SIGCHLD,
                 .cgroup = cgroup_fd >= 0 ? (uint64_t)cgroup_fd : 0,
@@ -354,7 +394,7 @@ static pid_t clone_sandbox(int cgroup_fd, int *ret_pidfd, bool *ret_in_cgroup)
         pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
         if (pid < 0 && errno == ENOSYS) { /* clone3 filtered (e.g. by an outer seccomp profile) */
                 *ret_in_cgroup = false;
-                pid = (pid_t)syscall(SYS_clone, SANDBOX_NAMESPACES | CLONE_PIDFD | SIGCHLD, NULL, ret_pidfd, NULL, 0);
+                pid = (pid_t)syscall(SYS_clone, namespaces | CLONE_PIDFD | SIGCHLD, NULL, ret_pidfd, NULL, 0);
         }
         return pid;
 }
@@ -528,7 +568,8 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, con
         capture_r = cap[0];
 
         /* The limits' cgroups exist before the child does. */
-        if ((r = cgroup_prepare(&c->limits, false, &res->cg, err)) < 0) {
+        static const struct limits no_limits = {-1, -1, -1, -1};
+        if ((r = cgroup_prepare(config_weakened(c, WEAKEN_LIMITS) ? &no_limits : &c->limits, false, &res->cg, err)) < 0) {
                 close(sv[1]);
                 closep(&cap[1]);
                 return r;
@@ -536,7 +577,7 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, con
 
         /* New user, mount, pid, net, ipc, uts and cgroup namespaces, in one clone. */
         bool in_cgroup;
-        pid_t pid = clone_sandbox(res->cg.v2_fd, &pidfd, &in_cgroup);
+        pid_t pid = clone_sandbox(sandbox_namespaces(c), res->cg.v2_fd, &pidfd, &in_cgroup);
         if (pid < 0) {
                 int e = errno;
                 close(sv[1]);
@@ -573,6 +614,8 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, con
                 return r;
         }
         res->sup.listener = listener;
+        if (config_weakened(c, WEAKEN_EXEC_ONCE))
+                res->sup.policy = (struct exec_policy){.verdict = EXEC_VERDICT_ALLOW};
         res->sup.init_pid = pid;
         res->established = true;
 
