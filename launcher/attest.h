@@ -46,6 +46,14 @@ int probe_memfd(struct dbx_error *err);
 /* Adjudicate every catalogue entry against the report (pure; exposed for tests). */
 int attest_adjudicate(struct attestation *a);
 
+#define BUNDLE_NAME "sandbox-attestation-evidence.json"
+#define REPORT_MD_NAME "sandbox-attestation-report.md"
+#define REPORT_JUNIT_NAME "sandbox-attestation-junit.xml"
+
+/* The reports for people (Markdown, the seeds' table) and for CI systems (JUnit XML). */
+int report_markdown(const struct attestation *a, char **ret, size_t *ret_len, struct dbx_error *err);
+int report_junit(const struct attestation *a, char **ret, size_t *ret_len, struct dbx_error *err);
+
 /* Write the evidence bundle atomically (temp file, fsync, rename) into dir; returns the path. */
 int bundle_write(const struct attestation *a, const char *dir, char *ret_path, size_t size, struct dbx_error *err);
 

@@ -2,6 +2,7 @@
 /* The evidence bundle: the seeds' schema (venue, image digest, seccomp_sha256, runtime,
  * probes[], raw{mountinfo, env_keyset, proc_net_dev}, summary) plus what denybox adds. */
 #include "attest.h"
+#include "outfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +14,6 @@
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
-#define BUNDLE_NAME "sandbox-attestation-evidence.json"
 
 static void s(yajl_gen g, const char *v)
 {
@@ -207,51 +207,38 @@ int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct
         int r = 0;
         if (yajl_gen_get_buf(g, &out, &len) != yajl_gen_status_ok)
                 r = dbx_error_set(err, EINVAL, "cannot generate the bundle JSON (invalid UTF-8 in a probe's output?)");
-        else if (!(*ret = strndup((const char *)out, len)))
+        else if (!(*ret = malloc(len + 2)))
                 r = dbx_error_set(err, ENOMEM, "out of memory");
-        else
+        else {
+                memcpy(*ret, out, len);
+                (*ret)[len] = '\0';
                 *ret_len = len;
+        }
         yajl_gen_free(g);
         return r;
 }
 
 int bundle_write(const struct attestation *a, const char *dir, char *ret_path, size_t size, struct dbx_error *err)
 {
-        _cleanup_free_ char *json = NULL;
-        size_t len;
-        int r = bundle_json(a, &json, &len, err);
-        if (r < 0)
+        _cleanup_free_ char *json = NULL, *md = NULL, *xml = NULL;
+        size_t len, md_len, xml_len;
+        int r;
+
+        /* everything is generated before anything is written */
+        if ((r = bundle_json(a, &json, &len, err)) < 0 || (r = report_markdown(a, &md, &md_len, err)) < 0 ||
+            (r = report_junit(a, &xml, &xml_len, err)) < 0)
                 return r;
+        json[len++] = '\n'; /* bundle_json leaves room for it */
 
         if (mkdir(dir, 0755) < 0 && errno != EEXIST)
                 return dbx_error_set(err, errno, "cannot create the output directory %s: %s", dir, strerror(errno));
         _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dfd < 0)
                 return dbx_error_set(err, errno, "output directory %s: %s", dir, strerror(errno));
-
-        /* A partial bundle never exists under its final name: temp file, fsync, rename. */
-        char tmp[64];
-        snprintf(tmp, sizeof(tmp), ".%s.%d.tmp", BUNDLE_NAME, (int)getpid());
-        _cleanup_close_ int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-        if (fd < 0)
-                return dbx_error_set(err, errno, "cannot write into %s: %s", dir, strerror(errno));
-        size_t off = 0;
-        while (off < len) {
-                ssize_t k = write(fd, json + off, len - off);
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k <= 0) {
-                        unlinkat(dfd, tmp, 0);
-                        return dbx_error_set(err, errno, "cannot write the bundle: %s", strerror(errno));
-                }
-                off += (size_t)k;
-        }
-        if (write(fd, "\n", 1) != 1 || fsync(fd) < 0 || renameat(dfd, tmp, dfd, BUNDLE_NAME) < 0) {
-                int e = errno;
-                unlinkat(dfd, tmp, 0);
-                return dbx_error_set(err, e, "cannot write the bundle into %s: %s", dir, strerror(e));
-        }
-        fsync(dfd);
+        if ((r = write_file_atomic(dfd, REPORT_MD_NAME, md, md_len, err)) < 0 ||
+            (r = write_file_atomic(dfd, REPORT_JUNIT_NAME, xml, xml_len, err)) < 0 ||
+            (r = write_file_atomic(dfd, BUNDLE_NAME, json, len, err)) < 0)
+                return dbx_error_wrap(err, "output directory %s", dir);
         snprintf(ret_path, size, "%s/%s", dir, BUNDLE_NAME);
         return 0;
 }

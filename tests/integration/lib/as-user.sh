@@ -20,7 +20,7 @@ stage=$(mktemp -d /tmp/denybox-test.XXXXXX)
 trap 'rm -rf "$stage"' EXIT
 chmod 0755 "$stage"
 cp "$DENYBOX" "$stage/denybox"
-cp "$(dirname "$0")/common.sh" "$script" "$stage/"
+cp "$(dirname "$0")/common.sh" "$(dirname "$0")/../junit.xsd" "$script" "$stage/"
 chmod -R a+rX "$stage"
 export DENYBOX="$stage/denybox"
 run_script="$stage/$(basename "$script")"
