@@ -36,15 +36,14 @@ void init_loop(pid_t payload, int sync, bool undumpable)
         sigset_t set;
 
         /* Nobody may read or trace pid 1's memory: it holds the launcher's socket. */
-        if (undumpable)
-                prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+        /* (--weaken init sets it dumpable on purpose: the credential change had cleared it) */
+        prctl(PR_SET_DUMPABLE, undumpable ? 0 : 1, 0, 0, 0);
         init_signal_set(&set);
-        sigprocmask(SIG_BLOCK, &set, NULL);
+        sigprocmask(SIG_BLOCK, &set, NULL); /* already blocked by the caller before the fork */
 
-        for (;;) {
+        for (int sig = SIGCHLD;; sig = 0) { /* reap first: the payload may be gone already */
                 siginfo_t si;
-                int sig = sigwaitinfo(&set, &si);
-                if (sig < 0)
+                if (sig == 0 && (sig = sigwaitinfo(&set, &si)) < 0)
                         continue; /* EINTR */
                 if (sig != SIGCHLD) {
                         kill(payload, sig);

@@ -30,9 +30,9 @@
 #include "mounts.h"
 #include "privs.h"
 
-#define SANDBOX_NAMESPACES                                                                        \
-        (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | \
-         CLONE_NEWCGROUP)
+/* (the cgroup namespace comes later: enter_cgroup_namespace) */
+#define SANDBOX_NAMESPACES \
+        (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
 
 enum sync_msg {
         MSG_GO = 'G',        /* parent -> child: the uid/gid maps are written */
@@ -65,6 +65,17 @@ static int set_parent_death_signal(struct child_ctx *x, struct dbx_error *err)
 {
         if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
                 return dbx_error_set(err, errno, "PR_SET_PDEATHSIG: %s", strerror(errno));
+        return 0;
+}
+
+/* After the parent placed us in our cgroups: a cgroup namespace rooted there (cgroup v1 moves
+ * happen after the clone, so a CLONE_NEWCGROUP at clone time would be rooted above them). */
+static int enter_cgroup_namespace(struct child_ctx *x, struct dbx_error *err)
+{
+        if (config_weakened(x->c, WEAKEN_CGROUPNS))
+                return 0;
+        if (unshare(CLONE_NEWCGROUP) < 0)
+                return dbx_error_set(err, errno, "cannot create the cgroup namespace: %s", strerror(errno));
         return 0;
 }
 
@@ -297,6 +308,7 @@ static const struct {
 } child_steps[] = {
         {set_parent_death_signal, {"set_parent_death_signal", "die with the launcher, from the first instruction"}},
         {wait_for_maps, {"wait_for_maps", "the parent writes the uid/gid maps before the child acts"}},
+        {enter_cgroup_namespace, {"enter_cgroup_namespace", "a cgroup namespace rooted at the sandbox's own cgroups"}},
         {build_new_root, {"build_new_root", "private mounts; rootfs, /proc, /dev, /tmp, /in ro, /out; pivot_root; old root detached; / ro"}},
         {mask_proc, {"mask_proc", "kcore, keys, timer_list, ... masked; sys, sysrq-trigger, irq, bus, fs read-only"}},
         {set_hostname, {"set_hostname", "the host's name does not leak (own UTS namespace)"}},
@@ -352,7 +364,11 @@ static __attribute__((noreturn)) void sandbox_child(struct child_ctx *x)
                                            : SETUP_FAILED,
                                    &err);
 
-        /* pid 1 stays as init; its child makes the single allowed exec. */
+        /* pid 1 stays as init; its child makes the single allowed exec.  The signals init waits
+         * for are blocked before the fork, so a payload that exits at once is never missed. */
+        sigset_t waited;
+        init_signal_set(&waited);
+        sigprocmask(SIG_BLOCK, &waited, NULL);
         pid_t payload = fork();
         if (payload < 0) {
                 dbx_error_set(&err, errno, "cannot fork the payload: %s", strerror(errno));
@@ -372,7 +388,7 @@ static uint64_t sandbox_namespaces(const struct sandbox_config *c)
                 uint64_t flag;
         } optional[] = {
                 {WEAKEN_NET, CLONE_NEWNET}, {WEAKEN_PIDNS, CLONE_NEWPID},
-                {WEAKEN_UTS, CLONE_NEWUTS}, {WEAKEN_CGROUPNS, CLONE_NEWCGROUP},
+                {WEAKEN_UTS, CLONE_NEWUTS},
         };
         uint64_t flags = SANDBOX_NAMESPACES;
         for (size_t i = 0; i < ELEMENTSOF(optional); i++)
