@@ -77,8 +77,19 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
                 snprintf(a.rootfs_digest, sizeof(a.rootfs_digest), "embedded");
         }
 
-        static char argv0[] = "denybox-probe";
-        char *argv[] = {argv0, NULL};
+        /* What the probe must find: the configured user, hostname and limits. */
+        char uid[16], gid[16], pids[24], mem[24];
+        snprintf(uid, sizeof(uid), "%u", (unsigned)c->uid_expected);
+        snprintf(gid, sizeof(gid), "%u", (unsigned)c->gid_expected);
+        snprintf(pids, sizeof(pids), "%lld", (long long)c->limits.pids);
+        snprintf(mem, sizeof(mem), "%lld", (long long)(c->limits.memory >= 0 ? c->limits.memory : c->limits.memory_swap));
+        char *argv[] = {(char *)"denybox-probe", (char *)"--uid", uid, (char *)"--gid", gid,
+                        (char *)"--hostname", (char *)SANDBOX_HOSTNAME, (char *)"--pids-limit", pids,
+                        (char *)"--memory", mem, NULL};
+        struct probe_context ctx = {.uid = (unsigned)c->uid_expected, .gid = (unsigned)c->gid_expected,
+                                    .pids_limit = c->limits.pids,
+                                    .memory = c->limits.memory >= 0 ? c->limits.memory : c->limits.memory_swap,
+                                    .hostname = SANDBOX_HOSTNAME};
         struct sandbox_payload p = {.argv = argv, .exec_fd = probe_fd};
 
         r = sandbox_run(c, fs, &p, true, &a.res, err);
@@ -94,6 +105,7 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
                 probe_report_free(&a.report);
                 a.report = (struct probe_report){0};
         }
+        a.report.ctx = &ctx;
         if (attest_adjudicate(&a) < 0) {
                 r = dbx_error_set(err, ENOMEM, "out of memory");
                 goto out;

@@ -89,6 +89,9 @@ static void gen_probes(yajl_gen g, const struct attestation *a)
                 kv(g, "verdict", verdict_name(r->verdict));
                 kv(g, "reason", r->why);
                 kv(g, "layer", layer_name(r->def->layer));
+                kv(g, "control", r->def->control);
+                if (r->obs && r->obs->has_value)
+                        kv(g, "value", r->obs->value);
                 kv(g, "artifact_path", "stdout of the embedded probe");
                 yajl_gen_map_close(g);
         }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include "cgroup.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -275,6 +277,38 @@ static int prepare_v1(const struct limits *l, struct cgroup_plan *p, struct dbx_
         return 0;
 }
 
+/* A launcher killed by SIGKILL cannot remove its cgroups: the next run removes those whose
+ * launcher (the pid in the name) is gone.  rmdir only succeeds on an empty cgroup. */
+static void sweep_stale(const char *dir, const char *prefix)
+{
+        DIR *d = opendir(dir);
+        struct dirent *e;
+        size_t n = strlen(prefix);
+        while (d && (e = readdir(d))) {
+                char *end;
+                if (strncmp(e->d_name, prefix, n) != 0)
+                        continue;
+                long pid = strtol(e->d_name + n, &end, 10);
+                if (*end || pid <= 0 || (kill((pid_t)pid, 0) < 0 && errno != ESRCH) || kill((pid_t)pid, 0) == 0)
+                        continue;
+                char p[PATH_MAX + 300];
+                snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+                rmdir(p);
+        }
+        if (d)
+                closedir(d);
+}
+
+static void sweep_all_stale(const char *v2_par)
+{
+        char dir[PATH_MAX];
+        if (v2_par[0])
+                sweep_stale(v2_par, geteuid() == 0 ? "" : "denybox-");
+        for (int k = 0; k < _LIMIT_MAX; k++)
+                if (v1_usable((enum limit_kind)k, dir, sizeof(dir)))
+                        sweep_stale(dir, "denybox-");
+}
+
 int cgroup_prepare(const struct limits *l, bool dry_run, struct cgroup_plan *p, struct dbx_error *err)
 {
         char v2_par[PATH_MAX] = "";
@@ -284,6 +318,7 @@ int cgroup_prepare(const struct limits *l, bool dry_run, struct cgroup_plan *p, 
         decide(l, p, v2_par, sizeof(v2_par));
         if (dry_run)
                 return 0;
+        sweep_all_stale(v2_par);
         bool any_v2 = false;
         for (int k = 0; k < _LIMIT_MAX; k++)
                 any_v2 |= p->mech[k] == MECH_CGROUP2;

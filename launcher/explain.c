@@ -28,7 +28,7 @@ int explain_print(const struct sandbox_config *c, const struct filter_set *fs, c
                 step++, c->rootfs ? c->rootfs : "(embedded)", (unsigned)config_host_uid(c, euid));
         fprintf(f, "  %2zu. compile seccomp %s (profile sha256 %s): stage 1 %zu insns, stage 2 %zu insns, bpf sha256 %s\n",
                 step++, profile_name, profile_sha256, fs->stage1.len / 8, fs->stage2.len / 8, fs->bpf_sha256);
-        fprintf(f, "  %2zu. clone3(CLONE_NEWUSER|NEWNS|NEWPID|NEWNET|NEWIPC|NEWUTS|NEWCGROUP|PIDFD)\n", step++);
+        fprintf(f, "  %2zu. clone3(CLONE_NEWUSER|NEWNS|NEWPID|NEWNET|NEWIPC|NEWUTS|PIDFD[|INTO_CGROUP])\n", step++);
         fprintf(f, "  %2zu. write setgroups=deny, uid_map \"%u %u 1\", gid_map \"%u %u 1\"%s\n", step++, (unsigned)c->uid,
                 (unsigned)config_host_uid(c, euid), (unsigned)c->gid, (unsigned)config_host_gid(c, euid, getegid()),
                 euid == 0 ? " (plus \"0 0 1\" for denybox's own setup)" : "");

@@ -1,56 +1,168 @@
 /* SPDX-License-Identifier: MIT */
 /* The probe catalogue (the seeds' 12: same IDs, same expectations, except PR-EXEC-1 which is now
- * EPERM only), adjudication, and the three pure checks over the raw report.
+ * EPERM only; then the growth of issue 4), its negative controls, and adjudication.
+ *
+ * Every entry names its control: the `denybox attest --weaken` layers which, removed together,
+ * make it FAIL (tests/integration/controls.sh runs them; docs/CONTROLS.md says why each fails).
+ * Where seccomp enforces a probe, the probe calls with arguments the kernel itself rejects with a
+ * different errno (EFAULT, EBADF, EINVAL, E2BIG, ESRCH, EOPNOTSUPP) before its own permission
+ * checks: EPERM then proves seccomp, and without seccomp the errno differs (a FAIL).
  *
  * No I/O here, and nothing from error.c: the static probe binary links this file too. */
 #include "catalogue.h"
 
 #include <errno.h>
-#include <regex.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define KILLED_BY_SIGSYS PROBE_ERR_KILLED(SIGSYS)
+
+#define ERRNO_PROBE(id_, op_, exp_, layer_, control_, ...)                                              \
+        { .id = id_, .operation = op_, .expected = exp_, .layer = layer_, .expect = EXPECT_ERRNO,        \
+          .errnos = { __VA_ARGS__, 0 }, .control = control_ }
+#define CHECK_PROBE(id_, op_, exp_, layer_, control_, fn_)                                               \
+        { .id = id_, .operation = op_, .expected = exp_, .layer = layer_, .expect = EXPECT_CHECK,        \
+          .check = fn_, .control = control_ }
+#define VALUE_PROBE(id_, op_, exp_, layer_, control_, fn_)                                               \
+        { .id = id_, .operation = op_, .expected = exp_, .layer = layer_, .expect = EXPECT_VALUE,        \
+          .value_check = fn_, .control = control_ }
+
 const struct probe_def probe_catalogue[] = {
-        { "PR-NET-1", "socket(AF_INET, SOCK_STREAM) + connect(1.1.1.1:53)",
-          "EPERM(1) | ENETUNREACH(101) | EAFNOSUPPORT(97)",
-          LAYER_NETNS, EXPECT_ERRNO, { EPERM, ENETUNREACH, EAFNOSUPPORT, 0 }, NULL },
-        { "PR-NET-2", "read /proc/net/dev",
-          "interfaces == [lo]",
-          LAYER_NETNS, EXPECT_CHECK, { 0 }, probe_check_net_dev_lo_only },
-        { "PR-SOCK-1", "socket(AF_INET, SOCK_STREAM)",
-          "EPERM(1)",
-          LAYER_SECCOMP, EXPECT_ERRNO, { EPERM, 0 }, NULL },
-        { "PR-ENV-1", "environment key set",
-          "no key matching (?i)(token|secret|password|passwd|_dsn|conn|^pg|^kb|api[_-]?key)",
-          LAYER_ENV, EXPECT_CHECK, { 0 }, probe_check_env_no_secrets },
-        { "PR-FS-RO-IN", "open(\"/in/__probe\", O_WRONLY|O_CREAT)",
-          "EROFS(30)",
-          LAYER_RO_IN, EXPECT_ERRNO, { EROFS, 0 }, NULL },
-        { "PR-FS-ESC-1", "open(\"/etc/__probe\", O_WRONLY|O_CREAT)",
-          "EROFS(30)",
-          LAYER_RO_ROOT, EXPECT_ERRNO, { EROFS, 0 }, NULL },
-        { "PR-FS-ESC-2", "open(\"/root/__probe\") and open(\"/app/__probe\"), O_WRONLY|O_CREAT",
-          "EROFS(30) | EACCES(13), both",
-          LAYER_RO_ROOT, EXPECT_ERRNO, { EROFS, EACCES, 0 }, NULL },
-        { "PR-FS-OUT-OK", "open(\"/out/report.md\", O_WRONLY|O_CREAT|O_TRUNC) + write(\"ok\")",
-          "succeeds (positive control)",
-          LAYER_OUT, EXPECT_SUCCESS, { 0 }, NULL },
-        { "PR-EXEC-1", "execve(\"/bin/sh\") and execveat(AT_FDCWD, \"/bin/sh\")",
-          "EPERM(1), both (ENOENT is a FAIL: the shell is present)",
-          LAYER_EXEC_ONCE, EXPECT_ERRNO, { EPERM, 0 }, NULL },
-        { "PR-MOUNT-1", "read /proc/self/mountinfo",
-          "/ ro; /in ro (whole subtree); /out rw; /tmp tmpfs noexec,nosuid,nodev; nothing else writable "
-          "but /proc and the /dev device nodes; /dev ro tmpfs",
-          LAYER_MOUNTS, EXPECT_CHECK, { 0 }, probe_check_mount_table },
-        { "PR-SOCK-DOCKER", "stat(\"/var/run/docker.sock\") and stat(\"/run/docker.sock\")",
-          "ENOENT(2), both",
-          LAYER_MOUNTS, EXPECT_ERRNO, { ENOENT, 0 }, NULL },
-        { "PR-PTRACE-1", "ptrace(PTRACE_TRACEME)",
-          "EPERM(1)",
-          LAYER_SECCOMP, EXPECT_ERRNO, { EPERM, 0 }, NULL },
+        /* ---- the seeds' 12 ---- */
+        ERRNO_PROBE("PR-NET-1", "socket(AF_INET, SOCK_STREAM) + connect(1.1.1.1:53)",
+                    "EPERM(1) | ENETUNREACH(101) | EAFNOSUPPORT(97)", LAYER_NETNS, "net seccomp",
+                    EPERM, ENETUNREACH, EAFNOSUPPORT),
+        CHECK_PROBE("PR-NET-2", "read /proc/net/dev", "interfaces == [lo]", LAYER_NETNS, "net",
+                    probe_check_net_dev_lo_only),
+        ERRNO_PROBE("PR-SOCK-1", "socket(AF_INET, SOCK_STREAM)", "EPERM(1)", LAYER_SECCOMP, "seccomp", EPERM),
+        CHECK_PROBE("PR-ENV-1", "environment key set",
+                    "no key matching (?i)(token|secret|password|passwd|_dsn|conn|^pg|^kb|api[_-]?key)",
+                    LAYER_ENV, "env", probe_check_env_no_secrets),
+        ERRNO_PROBE("PR-FS-RO-IN", "open(\"/in/__probe\", O_WRONLY|O_CREAT)", "EROFS(30)", LAYER_RO_IN, "ro-in",
+                    EROFS),
+        ERRNO_PROBE("PR-FS-ESC-1", "open(\"/etc/__probe\", O_WRONLY|O_CREAT)", "EROFS(30)", LAYER_RO_ROOT,
+                    "ro-root", EROFS),
+        ERRNO_PROBE("PR-FS-ESC-2", "open(\"/root/__probe\") and open(\"/app/__probe\"), O_WRONLY|O_CREAT",
+                    "EROFS(30) | EACCES(13), both", LAYER_RO_ROOT, "ro-root user", EROFS, EACCES),
+        { .id = "PR-FS-OUT-OK", .operation = "open(\"/out/report.md\", O_WRONLY|O_CREAT|O_TRUNC) + write(\"ok\")",
+          .expected = "succeeds (positive control)", .layer = LAYER_OUT, .expect = EXPECT_SUCCESS,
+          .control = PROBE_CONTROL_OUT_UNWRITABLE },
+        ERRNO_PROBE("PR-EXEC-1", "execve(\"/bin/sh\") and execveat(AT_FDCWD, \"/bin/sh\")",
+                    "EPERM(1), both (ENOENT is a FAIL: the shell is present)", LAYER_EXEC_ONCE, "exec-once", EPERM),
+        CHECK_PROBE("PR-MOUNT-1", "read /proc/self/mountinfo",
+                    "/ ro; /in ro (whole subtree); /out rw; /tmp tmpfs noexec,nosuid,nodev; nothing else writable "
+                    "but /proc and the /dev device nodes; /dev ro tmpfs",
+                    LAYER_MOUNTS, "ro-root", probe_check_mount_table),
+        ERRNO_PROBE("PR-SOCK-DOCKER", "stat(\"/var/run/docker.sock\") and stat(\"/run/docker.sock\")",
+                    "ENOENT(2), both", LAYER_MOUNTS, PROBE_CONTROL_ROOTFS_DOCKER_SOCK, ENOENT),
+        ERRNO_PROBE("PR-PTRACE-1", "ptrace(PTRACE_TRACEME)", "EPERM(1)", LAYER_SECCOMP, "seccomp", EPERM),
+
+        /* ---- credentials ---- */
+        VALUE_PROBE("PR-CAP-INH", "CapInh of /proc/self/status", "0000000000000000", LAYER_CAPS, "caps",
+                    probe_value_caps_zero),
+        VALUE_PROBE("PR-CAP-PRM", "CapPrm of /proc/self/status", "0000000000000000", LAYER_CAPS, "caps",
+                    probe_value_caps_zero),
+        VALUE_PROBE("PR-CAP-EFF", "CapEff of /proc/self/status", "0000000000000000", LAYER_CAPS, "caps",
+                    probe_value_caps_zero),
+        VALUE_PROBE("PR-CAP-BND", "CapBnd of /proc/self/status", "0000000000000000", LAYER_CAPS, "caps",
+                    probe_value_caps_zero),
+        VALUE_PROBE("PR-CAP-AMB", "CapAmb of /proc/self/status", "0000000000000000", LAYER_CAPS, "caps",
+                    probe_value_caps_zero),
+        VALUE_PROBE("PR-SECBITS", "prctl(PR_GET_SECUREBITS)",
+                    "NOROOT, NO_SETUID_FIXUP, NO_CAP_AMBIENT_RAISE set and locked, KEEP_CAPS locked (0xef all set)",
+                    LAYER_CAPS, "caps", probe_value_securebits),
+        VALUE_PROBE("PR-NNP-1", "NoNewPrivs of /proc/self/status", "1", LAYER_NNP, "nnp", probe_value_nnp),
+        VALUE_PROBE("PR-SECCOMP-MODE", "Seccomp and Seccomp_filters of /proc/self/status",
+                    "Seccomp 2 (filter), Seccomp_filters >= 2 (exec-notify + profile)", LAYER_SECCOMP, "seccomp",
+                    probe_value_seccomp_mode),
+        VALUE_PROBE("PR-UID-1", "Uid and Gid of /proc/self/status (real, effective, saved, fs)",
+                    "all four == the configured uid, gid", LAYER_USER, "user", probe_value_ids),
+
+        /* ---- namespaces, mounts and process views ---- */
+        ERRNO_PROBE("PR-USERNS-1", "unshare(CLONE_NEWUSER) in a child", "EPERM(1)", LAYER_SECCOMP, "seccomp",
+                    EPERM),
+        ERRNO_PROBE("PR-MOUNT-2", "mount(NULL, (char *) 1, NULL, 0, NULL) (the kernel would say EFAULT)",
+                    "EPERM(1)", LAYER_SECCOMP, "seccomp", EPERM),
+        ERRNO_PROBE("PR-UMOUNT-1", "umount2(\"/\", 0xffff) (invalid flags: the kernel would say EINVAL)",
+                    "EPERM(1)", LAYER_SECCOMP, "seccomp", EPERM),
+        ERRNO_PROBE("PR-CHROOT-1", "chroot((char *) 1) (the kernel would say EFAULT)", "EPERM(1)", LAYER_SECCOMP,
+                    "seccomp", EPERM),
+        ERRNO_PROBE("PR-SETNS-1", "setns(-1, 0) (the kernel would say EBADF)", "EPERM(1)", LAYER_SECCOMP,
+                    "seccomp", EPERM),
+        ERRNO_PROBE("PR-PIVOT-1", "pivot_root((char *) 1, \"/\") (may_mount() first: EPERM without "
+                    "CAP_SYS_ADMIN, then EFAULT)", "EPERM(1)", LAYER_SECCOMP, "seccomp caps", EPERM),
+        ERRNO_PROBE("PR-TMP-EXEC", "write a tiny static ELF to /tmp, execve it in a child",
+                    "EACCES(13) (noexec) | EPERM(1) (exec-once)", LAYER_TMP_NOEXEC, "tmp-noexec exec-once", EACCES,
+                    EPERM),
+        ERRNO_PROBE("PR-TMP-MMAP", "mmap(PROT_READ|PROT_EXEC, MAP_PRIVATE) of a file in /tmp", "EPERM(1)",
+                    LAYER_TMP_NOEXEC, "tmp-noexec", EPERM),
+        VALUE_PROBE("PR-PIDNS-1", "getpid(), the pids listed in /proc, /proc/1/comm",
+                    "own pid <= 16 and at most 16 pids in /proc (a pid namespace of its own)", LAYER_PIDNS, "pidns",
+                    probe_value_pidns),
+        VALUE_PROBE("PR-HOSTNAME-1", "uname().nodename", "== the configured hostname", LAYER_UTS, "uts",
+                    probe_value_hostname),
+        VALUE_PROBE("PR-CGROUPNS-1", "read /proc/self/cgroup", "every hierarchy's path is \"/\"", LAYER_CGROUPNS,
+                    "cgroupns", probe_value_cgroupns),
+        VALUE_PROBE("PR-FD-1", "list /proc/self/fd (without the listing's own fd)", "exactly 0, 1, 2", LAYER_FDS,
+                    "fds", probe_value_fds),
+        ERRNO_PROBE("PR-EXE-1", "open(\"/proc/self/exe\", O_WRONLY) and open(\"/proc/1/exe\", O_RDONLY)",
+                    "both fail: EACCES(13) | EPERM(1) | ETXTBSY(26) | EROFS(30)", LAYER_INIT, "init", EACCES, EPERM,
+                    ETXTBSY, EROFS),
+        ERRNO_PROBE("PR-SYS-1", "stat(\"/sys\"), then statvfs(\"/sys\")",
+                    "ENOENT(2) (absent) | EROFS(30) (read-only)", LAYER_SYS, "sys", ENOENT, EROFS),
+        VALUE_PROBE("PR-DEV-1", "list /dev (name and type)",
+                    "exactly null zero full random urandom tty (char devices) + fd stdin stdout stderr (symlinks)",
+                    LAYER_DEV, "dev", probe_value_dev),
+        VALUE_PROBE("PR-PROC-MASK-1", "stat(\"/proc/kcore\"), statvfs(\"/proc/sys\")",
+                    "/proc/kcore absent or the null device; /proc/sys read-only", LAYER_PROC_MASK, "proc-mask",
+                    probe_value_proc_mask),
+        ERRNO_PROBE("PR-TIOCSTI-1", "ioctl(0, TIOCSTI, \" \")", "EPERM(1) | ENOTTY(25) | EIO(5)", LAYER_SESSION,
+                    "session", EPERM, ENOTTY, EIO),
+        ERRNO_PROBE("PR-TIOCSTI-2", "ioctl(0, (1UL << 32) | TIOCSTI, \" \") (high bits a filter may miss)",
+                    "EPERM(1) | ENOTTY(25) | EIO(5)", LAYER_SESSION, "session", EPERM, ENOTTY, EIO),
+
+        /* ---- seccomp: the kernel's own errno differs ---- */
+        ERRNO_PROBE("PR-KEYCTL-1", "keyctl(9999, 0, 0, 0, 0) (the kernel would say EOPNOTSUPP)", "EPERM(1)",
+                    LAYER_SECCOMP, "seccomp", EPERM),
+        ERRNO_PROBE("PR-ADDKEY-1", "add_key(NULL, ...) (the kernel would say EFAULT)", "EPERM(1)", LAYER_SECCOMP,
+                    "seccomp", EPERM),
+        ERRNO_PROBE("PR-BPF-1", "bpf(BPF_MAP_CREATE, attr, PAGE_SIZE + 1) (the kernel would say E2BIG)",
+                    "EPERM(1)", LAYER_SECCOMP, "seccomp", EPERM),
+        ERRNO_PROBE("PR-PERF-1", "perf_event_open(attr, 0, -1, -1, ~0UL) (the kernel would say EINVAL)",
+                    "EPERM(1)", LAYER_SECCOMP, "seccomp", EPERM),
+        ERRNO_PROBE("PR-IOURING-1", "io_uring_setup(1, NULL) (the kernel would say EFAULT)", "EPERM(1)",
+                    LAYER_SECCOMP, "seccomp", EPERM),
+        ERRNO_PROBE("PR-PTRACE-2", "process_vm_readv(-1, ...) (the kernel would say ESRCH)", "EPERM(1)",
+                    LAYER_SECCOMP, "seccomp", EPERM),
+        ERRNO_PROBE("PR-NET-3", "socket(AF_UNIX, SOCK_STREAM)", "EPERM(1)", LAYER_SECCOMP, "seccomp", EPERM),
+        ERRNO_PROBE("PR-I386-1", "int 0x80 socket(AF_UNIX) (i386 nr 359) in a child",
+                    "child killed by SIGSYS (1031)", LAYER_SECCOMP, "seccomp", KILLED_BY_SIGSYS),
+        ERRNO_PROBE("PR-X32-1", "x32 getpid (nr 39 | 0x40000000) in a child", "child killed by SIGSYS (1031)",
+                    LAYER_SECCOMP, "seccomp", KILLED_BY_SIGSYS),
+        ERRNO_PROBE("PR-CLONE3-1", "raw clone3(NULL, 0) (the kernel would say EINVAL), then pthread_create",
+                    "ENOSYS(38), and pthread_create still works", LAYER_SECCOMP, "seccomp", ENOSYS),
+        ERRNO_PROBE("PR-EXEC-2", "execveat(fd of /proc/self/exe, \"\", AT_EMPTY_PATH) in a child", "EPERM(1)",
+                    LAYER_EXEC_ONCE, "exec-once", EPERM),
+
+        /* ---- environment and limits ---- */
+        CHECK_PROBE("PR-ENV-2", "environment key set", "== {" PROBE_ENV_EXACT "}", LAYER_ENV, "env",
+                    probe_check_env_exact),
+        VALUE_PROBE("PR-PIDS-1", "fork children (that wait) until fork fails, at most pids-limit + 1",
+                    "fork fails with EAGAIN(11) before pids-limit + 1 children", LAYER_LIMITS, "limits",
+                    probe_value_pids),
+        VALUE_PROBE("PR-MEM-1", "in a child, mmap(MAP_POPULATE) and touch memory + 16 MiB",
+                    "ENOMEM(12), or the child killed by SIGKILL (1009)", LAYER_LIMITS, "limits",
+                    probe_value_memory),
 };
 const size_t probe_catalogue_len = ELEMENTSOF(probe_catalogue);
+
+const char *const probe_control_layers[] = {
+        "net", "seccomp", "exec-once", "env", "ro-root", "ro-in", "caps", "nnp", "user", "pidns", "uts",
+        "cgroupns", "proc-mask", "dev", "sys", "tmp-noexec", "fds", "session", "init", "limits",
+        PROBE_CONTROL_ROOTFS_DOCKER_SOCK, PROBE_CONTROL_OUT_UNWRITABLE, NULL,
+};
 
 static const char *const layer_names[_LAYER_MAX] = {
         [LAYER_NETNS] = "netns",
@@ -61,6 +173,20 @@ static const char *const layer_names[_LAYER_MAX] = {
         [LAYER_RO_IN] = "ro-in",
         [LAYER_OUT] = "out",
         [LAYER_MOUNTS] = "mounts",
+        [LAYER_CAPS] = "caps",
+        [LAYER_NNP] = "nnp",
+        [LAYER_USER] = "user",
+        [LAYER_PIDNS] = "pidns",
+        [LAYER_UTS] = "uts",
+        [LAYER_CGROUPNS] = "cgroupns",
+        [LAYER_PROC_MASK] = "proc-mask",
+        [LAYER_DEV] = "dev",
+        [LAYER_SYS] = "sys",
+        [LAYER_TMP_NOEXEC] = "tmp-noexec",
+        [LAYER_FDS] = "fds",
+        [LAYER_SESSION] = "session",
+        [LAYER_INIT] = "init",
+        [LAYER_LIMITS] = "limits",
 };
 
 static const char *const verdict_names[] = {
@@ -103,14 +229,38 @@ const struct probe_observation *probe_report_find(const struct probe_report *r, 
 
 const char *probe_errno_label(int e, char *buf, size_t size)
 {
-        const char *name = e > 0 ? strerrorname_np(e) : NULL;
+        const char *name = e > 0 && e < PROBE_ERR_KILLED_BASE ? strerrorname_np(e) : NULL;
         if (e == 0)
                 snprintf(buf, size, "success(0)");
         else if (e < 0)
                 snprintf(buf, size, "n/a");
-        else
+        else if (PROBE_ERR_IS_KILLED(e)) {
+                const char *sig = sigabbrev_np(e - PROBE_ERR_KILLED_BASE);
+                snprintf(buf, size, "killed by SIG%s(%d)", sig ? sig : "?", e);
+        } else
                 snprintf(buf, size, "%s(%d)", name ? name : "E?", e);
         return buf;
+}
+
+bool probe_control_valid(const char *control)
+{
+        size_t words = 0;
+
+        for (const char *p = control; p && *p;) {
+                size_t len = strcspn(p, " ");
+                bool known = false;
+                if (len == 0)
+                        return false; /* leading, trailing or double space */
+                for (size_t i = 0; probe_control_layers[i]; i++)
+                        known |= strlen(probe_control_layers[i]) == len && memcmp(probe_control_layers[i], p, len) == 0;
+                if (!known)
+                        return false;
+                words++;
+                p += len;
+                if (*p == ' ' && *++p == '\0')
+                        return false;
+        }
+        return words > 0;
 }
 
 bool probe_errno_accepted(const struct probe_def *def, int e)
@@ -136,6 +286,7 @@ static const struct check_input {
         { probe_check_net_dev_lo_only, "proc_net_dev", has_net_dev },
         { probe_check_env_no_secrets, "env_keyset", has_env_keys },
         { probe_check_mount_table, "mountinfo", has_mountinfo },
+        { probe_check_env_exact, "env_keyset", has_env_keys },
 };
 
 static enum verdict adjudicate_errno(const struct probe_def *def, const struct probe_observation *o,
@@ -201,6 +352,22 @@ static enum verdict adjudicate_check(const struct probe_def *def, const struct p
         return def->check(r, why, why_size) ? VERDICT_PASS : VERDICT_FAIL;
 }
 
+static enum verdict adjudicate_value(const struct probe_def *def, const struct probe_report *r,
+                                     const struct probe_observation *o, char *why, size_t why_size)
+{
+        char got[48];
+
+        if (!def->value_check) {
+                snprintf(why, why_size, "catalogue error: no value check for %s", def->id);
+                return VERDICT_UNVERIFIED;
+        }
+        if (!o->has_value) {
+                snprintf(why, why_size, "no value observed (%s)", probe_errno_label(o->err, got, sizeof(got)));
+                return VERDICT_UNVERIFIED;
+        }
+        return def->value_check(o, r->ctx, why, why_size);
+}
+
 enum verdict probe_adjudicate(const struct probe_def *def, const struct probe_report *r,
                               char *why, size_t why_size)
 {
@@ -221,330 +388,10 @@ enum verdict probe_adjudicate(const struct probe_def *def, const struct probe_re
                 return adjudicate_success(def, o, why, why_size);
         case EXPECT_CHECK:
                 return adjudicate_check(def, r, o, why, why_size);
+        case EXPECT_VALUE:
+                return adjudicate_value(def, r, o, why, why_size);
         }
         snprintf(why, why_size, "catalogue error: unknown expectation %d", (int) def->expect);
         return VERDICT_UNVERIFIED;
 }
 
-/* ---- line helpers (shared by the checks) -------------------------------------------------- */
-
-/* Next line of text at *p (without its '\n'); false at the end.  *ended tells whether the line
- * was terminated by '\n' (a last line without one means the raw text was truncated). */
-static bool next_line(const char **p, const char **line, size_t *len, bool *ended)
-{
-        if (!**p)
-                return false;
-        const char *nl = strchr(*p, '\n');
-        *line = *p;
-        *len = nl ? (size_t) (nl - *p) : strlen(*p);
-        *ended = nl != NULL;
-        *p = nl ? nl + 1 : *p + *len;
-        return true;
-}
-
-/* ---- PR-NET-2: /proc/net/dev lists lo and nothing else ------------------------------------- */
-
-bool probe_check_net_dev_lo_only(const struct probe_report *r, char *why, size_t why_size)
-{
-        const char *p = r ? r->proc_net_dev : NULL, *line;
-        size_t len, n = 0;
-        bool ended, lo = false;
-
-        if (!p) {
-                snprintf(why, why_size, "raw proc_net_dev not reported");
-                return false;
-        }
-        while (next_line(&p, &line, &len, &ended)) {
-                if (!ended) {
-                        snprintf(why, why_size, "proc_net_dev truncated (last line has no newline)");
-                        return false;
-                }
-                if (n++ < 2) { /* the two header lines */
-                        const char *head = n == 1 ? "Inter-|" : " face |";
-                        if (len < strlen(head) || memcmp(line, head, strlen(head)) != 0) {
-                                snprintf(why, why_size, "proc_net_dev line %zu is not a header", n);
-                                return false;
-                        }
-                        continue;
-                }
-                while (len > 0 && (*line == ' ' || *line == '\t'))
-                        line++, len--;
-                const char *colon = memchr(line, ':', len);
-                if (!colon) {
-                        snprintf(why, why_size, "proc_net_dev line %zu has no interface name", n);
-                        return false;
-                }
-                int name_len = (int) (colon - line);
-                if (name_len != 2 || memcmp(line, "lo", 2) != 0) {
-                        snprintf(why, why_size, "interface '%.*s' present besides lo", name_len > 64 ? 64 : name_len,
-                                 line);
-                        return false;
-                }
-                lo = true;
-        }
-        if (!lo) {
-                snprintf(why, why_size, "no interface listed (not even lo): proc_net_dev malformed");
-                return false;
-        }
-        snprintf(why, why_size, "interfaces == [lo]");
-        return true;
-}
-
-/* ---- PR-ENV-1: no secret-looking key in the environment ------------------------------------ */
-
-#define ENV_SECRET_RE "(token|secret|password|passwd|_dsn|conn|^pg|^kb|api[_-]?key)"
-
-bool probe_check_env_no_secrets(const struct probe_report *r, char *why, size_t why_size)
-{
-        regex_t re;
-        size_t off = 0;
-        bool ok = true;
-
-        if (!r || !r->env_keys) {
-                snprintf(why, why_size, "raw env_keyset not reported");
-                return false;
-        }
-        if (regcomp(&re, ENV_SECRET_RE, REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0) {
-                snprintf(why, why_size, "internal error: cannot compile " ENV_SECRET_RE);
-                return false;
-        }
-        for (size_t i = 0; i < r->n_env_keys && ok; i++) {
-                const char *k = r->env_keys[i] ? r->env_keys[i] : "";
-                if (regexec(&re, k, 0, NULL, 0) == 0) {
-                        snprintf(why, why_size, "env key '%.128s' matches (?i)" ENV_SECRET_RE, k);
-                        ok = false;
-                }
-        }
-        regfree(&re);
-        if (!ok)
-                return false;
-        off = (size_t) snprintf(why, why_size, "%zu keys, none secret-like: {", r->n_env_keys);
-        for (size_t i = 0; i < r->n_env_keys && off < why_size; i++)
-                off += (size_t) snprintf(why + off, why_size - off, "%s%s", i ? "," : "", r->env_keys[i]);
-        if (off < why_size)
-                snprintf(why + off, why_size - off, "}");
-        return true;
-}
-
-/* ---- PR-MOUNT-1: the mount table is exactly the plan ---------------------------------------- */
-
-enum {
-        MF_RO = 1u << 0,     /* per-mount ro (field 6) */
-        MF_NOSUID = 1u << 1,
-        MF_NODEV = 1u << 2,
-        MF_NOEXEC = 1u << 3,
-        MF_SB_RO = 1u << 4,  /* superblock ro (super options) */
-        MF_HAS_RW = 1u << 5, /* field 6 said ro or rw at all */
-};
-
-static const struct {
-        const char *name;
-        unsigned flag;
-} mount_opts[] = {
-        { "ro", MF_RO | MF_HAS_RW }, { "rw", MF_HAS_RW },
-        { "nosuid", MF_NOSUID }, { "nodev", MF_NODEV }, { "noexec", MF_NOEXEC },
-};
-
-struct mount_entry {
-        char point[4096]; /* mount point, octal escapes decoded */
-        char fstype[64];
-        unsigned flags;
-};
-
-static bool is_writable(const struct mount_entry *m)
-{
-        return !(m->flags & (MF_RO | MF_SB_RO));
-}
-
-enum write_policy { MUST_BE_RO, MAY_BE_RW, MUST_BE_RW };
-
-/* The plan, as a table.  First match wins; a mount no rule matches must be read-only. */
-static const struct mount_rule {
-        const char *point;
-        bool subtree;        /* also every mount below point */
-        const char *fstype;  /* NULL: any */
-        unsigned need;       /* MF_* every such mount must carry */
-        enum write_policy write;
-        bool required;       /* a mount at exactly point must exist */
-} mount_rules[] = {
-        { "/", false, NULL, 0, MUST_BE_RO, true },
-        { "/in", true, NULL, 0, MUST_BE_RO, true },
-        { "/out", false, NULL, MF_NOSUID | MF_NODEV | MF_NOEXEC, MUST_BE_RW, true },
-        { "/tmp", false, "tmpfs", MF_NOSUID | MF_NODEV | MF_NOEXEC, MAY_BE_RW, true },
-        { "/proc", false, "proc", 0, MAY_BE_RW, false },
-        { "/dev", false, "tmpfs", 0, MUST_BE_RO, false },
-        { "/dev/null", false, NULL, 0, MAY_BE_RW, false },
-        { "/dev/zero", false, NULL, 0, MAY_BE_RW, false },
-        { "/dev/full", false, NULL, 0, MAY_BE_RW, false },
-        { "/dev/random", false, NULL, 0, MAY_BE_RW, false },
-        { "/dev/urandom", false, NULL, 0, MAY_BE_RW, false },
-        { "/dev/tty", false, NULL, 0, MAY_BE_RW, false },
-};
-
-/* Next space-separated field of [*p, end). */
-static bool next_field(const char **p, const char *end, const char **f, size_t *flen)
-{
-        while (*p < end && **p == ' ')
-                (*p)++;
-        if (*p >= end)
-                return false;
-        *f = *p;
-        while (*p < end && **p != ' ')
-                (*p)++;
-        *flen = (size_t) (*p - *f);
-        return true;
-}
-
-/* Decodes mountinfo's \ooo escapes (space, tab, newline, backslash). */
-static bool unescape(const char *s, size_t len, char *out, size_t size)
-{
-        size_t o = 0;
-        for (size_t i = 0; i < len; i++) {
-                char c = s[i];
-                if (c == '\\') {
-                        if (len - i < 4)
-                                return false;
-                        unsigned v = 0;
-                        for (size_t k = 1; k <= 3; k++) {
-                                if (s[i + k] < '0' || s[i + k] > '7')
-                                        return false;
-                                v = v * 8 + (unsigned) (s[i + k] - '0');
-                        }
-                        if (v == 0 || v > 0377)
-                                return false;
-                        c = (char) v;
-                        i += 3;
-                }
-                if (o + 1 >= size)
-                        return false;
-                out[o++] = c;
-        }
-        out[o] = '\0';
-        return true;
-}
-
-static unsigned parse_opts(const char *s, size_t len)
-{
-        unsigned flags = 0;
-        while (len > 0) {
-                const char *comma = memchr(s, ',', len);
-                size_t tl = comma ? (size_t) (comma - s) : len;
-                for (size_t i = 0; i < ELEMENTSOF(mount_opts); i++)
-                        if (strlen(mount_opts[i].name) == tl && memcmp(mount_opts[i].name, s, tl) == 0)
-                                flags |= mount_opts[i].flag;
-                s += comma ? tl + 1 : tl;
-                len -= comma ? tl + 1 : tl;
-        }
-        return flags;
-}
-
-/* "36 35 98:0 /root /mnt opts [optional...] - fstype source superopts" */
-static bool parse_mount_line(const char *line, size_t len, struct mount_entry *m, char *why, size_t why_size)
-{
-        const char *p = line, *end = line + len, *f[6], *fs, *src, *sup;
-        size_t fl[6], fsl, srcl, supl;
-
-        for (size_t i = 0; i < 6; i++)
-                if (!next_field(&p, end, &f[i], &fl[i]))
-                        goto bad;
-        do { /* optional fields, up to the "-" separator */
-                if (!next_field(&p, end, &fs, &fsl))
-                        goto bad;
-        } while (!(fsl == 1 && fs[0] == '-'));
-        if (!next_field(&p, end, &fs, &fsl) || !next_field(&p, end, &src, &srcl) ||
-            !next_field(&p, end, &sup, &supl))
-                goto bad;
-        if (!unescape(f[4], fl[4], m->point, sizeof(m->point)) || m->point[0] != '/' ||
-            !unescape(fs, fsl, m->fstype, sizeof(m->fstype)))
-                goto bad;
-        m->flags = parse_opts(f[5], fl[5]);
-        if (!(m->flags & MF_HAS_RW))
-                goto bad;
-        if (parse_opts(sup, supl) & MF_RO)
-                m->flags |= MF_SB_RO;
-        return true;
-bad:
-        snprintf(why, why_size, "malformed mountinfo line: '%.*s'", len > 200 ? 200 : (int) len, line);
-        return false;
-}
-
-static bool rule_matches(const struct mount_rule *rule, const char *point)
-{
-        size_t n = strlen(rule->point);
-        if (strcmp(point, rule->point) == 0)
-                return true;
-        return rule->subtree && strncmp(point, rule->point, n) == 0 && point[n] == '/';
-}
-
-static const struct mount_rule *rule_for(const char *point)
-{
-        for (size_t i = 0; i < ELEMENTSOF(mount_rules); i++)
-                if (rule_matches(&mount_rules[i], point))
-                        return &mount_rules[i];
-        return NULL;
-}
-
-static bool mount_allowed(const struct mount_entry *m, const struct mount_rule *rule, char *why, size_t why_size)
-{
-        static const char *const flag_names[] = { "ro", "nosuid", "nodev", "noexec" };
-        enum write_policy w = rule ? rule->write : MUST_BE_RO;
-
-        if (w == MUST_BE_RO && is_writable(m)) {
-                snprintf(why, why_size, "%s (%s) is writable; only /out, /tmp, /proc and the /dev device nodes may be",
-                         m->point, m->fstype);
-                return false;
-        }
-        if (w == MUST_BE_RW && !is_writable(m)) {
-                snprintf(why, why_size, "%s is read-only, expected rw", m->point);
-                return false;
-        }
-        if (rule && rule->fstype && strcmp(rule->fstype, m->fstype) != 0) {
-                snprintf(why, why_size, "%s is %s, expected %s", m->point, m->fstype, rule->fstype);
-                return false;
-        }
-        for (size_t i = 0; rule && i < ELEMENTSOF(flag_names); i++)
-                if ((rule->need & (1u << i)) && !(m->flags & (1u << i))) {
-                        snprintf(why, why_size, "%s lacks %s", m->point, flag_names[i]);
-                        return false;
-                }
-        return true;
-}
-
-bool probe_check_mount_table(const struct probe_report *r, char *why, size_t why_size)
-{
-        const char *p = r ? r->mountinfo : NULL, *line;
-        bool seen[ELEMENTSOF(mount_rules)] = { false }, ended;
-        struct mount_entry m;
-        size_t len, n = 0, writable = 0;
-
-        if (!p) {
-                snprintf(why, why_size, "raw mountinfo not reported");
-                return false;
-        }
-        while (next_line(&p, &line, &len, &ended)) {
-                if (!ended) {
-                        snprintf(why, why_size, "mountinfo truncated (last line has no newline)");
-                        return false;
-                }
-                if (len == 0)
-                        continue;
-                if (!parse_mount_line(line, len, &m, why, why_size))
-                        return false;
-                const struct mount_rule *rule = rule_for(m.point);
-                if (!mount_allowed(&m, rule, why, why_size))
-                        return false;
-                if (rule && strcmp(m.point, rule->point) == 0)
-                        seen[rule - mount_rules] = true;
-                writable += is_writable(&m);
-                n++;
-        }
-        for (size_t i = 0; i < ELEMENTSOF(mount_rules); i++)
-                if (mount_rules[i].required && !seen[i]) {
-                        snprintf(why, why_size, "no mount at %s", mount_rules[i].point);
-                        return false;
-                }
-        snprintf(why, why_size,
-                 "/ ro, /in ro, /out rw, /tmp tmpfs noexec,nosuid,nodev; %zu mounts, %zu writable, all allowed", n,
-                 writable);
-        return true;
-}

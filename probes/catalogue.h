@@ -24,6 +24,20 @@ enum probe_layer {
         LAYER_RO_IN,      /* /in bound recursively read-only */
         LAYER_OUT,        /* /out bound read-write (positive control) */
         LAYER_MOUNTS,     /* the whole mount plan */
+        LAYER_CAPS,       /* every capability set empty, securebits locked */
+        LAYER_NNP,        /* PR_SET_NO_NEW_PRIVS */
+        LAYER_USER,       /* the configured non-root uid/gid */
+        LAYER_PIDNS,      /* own pid namespace, fresh /proc */
+        LAYER_UTS,        /* own UTS namespace, hostname "denybox" */
+        LAYER_CGROUPNS,   /* own cgroup namespace */
+        LAYER_PROC_MASK,  /* dangerous /proc paths masked or read-only */
+        LAYER_DEV,        /* minimal /dev */
+        LAYER_SYS,        /* no /sys (or a read-only one) */
+        LAYER_TMP_NOEXEC, /* /tmp mounted noexec */
+        LAYER_FDS,        /* every fd but stdio closed */
+        LAYER_SESSION,    /* setsid: no controlling terminal */
+        LAYER_INIT,       /* pid 1 init not dumpable */
+        LAYER_LIMITS,     /* pids and memory limits (cgroup or rlimit) */
         _LAYER_MAX,
 };
 
@@ -31,7 +45,14 @@ enum probe_expect {
         EXPECT_ERRNO,     /* the operation must fail with one of errnos[] */
         EXPECT_SUCCESS,   /* the operation must succeed (errno 0) */
         EXPECT_CHECK,     /* a pure check over the raw report (check function) */
+        EXPECT_VALUE,     /* a pure check over the observation's value and the context (value_check) */
 };
+
+/* A pseudo-errno for "the child doing the operation was killed by signal N" (e.g. SIGSYS from
+ * a seccomp KILL action): PROBE_ERR_KILLED(SIGSYS) == 1031.  Real errnos stay below 1000. */
+#define PROBE_ERR_KILLED_BASE 1000
+#define PROBE_ERR_KILLED(sig) (PROBE_ERR_KILLED_BASE + (sig))
+#define PROBE_ERR_IS_KILLED(e) ((e) > PROBE_ERR_KILLED_BASE && (e) <= PROBE_ERR_KILLED_BASE + 64)
 
 enum verdict {
         VERDICT_PASS,
@@ -45,6 +66,18 @@ struct probe_observation {
         bool present;     /* the probe reported this id */
         int err;          /* errno of the operation, 0 if it succeeded, -1 if not applicable */
         char actual[512]; /* what it saw, for people */
+        bool has_value;   /* the probe reported a "value" */
+        char value[1024]; /* the raw observation an EXPECT_VALUE check reads (e.g. "0000000000000000") */
+};
+
+/* What the launcher configured, i.e. what some probes must observe.  Set by the launcher (trusted,
+ * never from the probe's report) before adjudication; NULL makes the checks that need it
+ * UNVERIFIED.  A limit of -1 is "not configured". */
+struct probe_context {
+        unsigned uid, gid;
+        long long pids_limit;   /* tasks, or -1 */
+        long long memory;       /* bytes, or -1 */
+        const char *hostname;
 };
 
 /* The whole report of one probe run. */
@@ -55,10 +88,16 @@ struct probe_report {
         char **env_keys;     /* raw env key set, sorted */
         size_t n_env_keys;
         char *proc_net_dev;  /* raw /proc/net/dev */
+        const struct probe_context *ctx; /* set by the launcher, never parsed from the report */
 };
 
 /* A pure check over the raw report: true if it holds; writes why to `why` either way. */
 typedef bool (*probe_check_fn)(const struct probe_report *r, char *why, size_t why_size);
+
+/* A pure check over one observation's value (o->has_value is true) and the context (may be NULL);
+ * returns the verdict and writes why. */
+typedef enum verdict (*probe_value_fn)(const struct probe_observation *o, const struct probe_context *ctx,
+                                       char *why, size_t why_size);
 
 struct probe_def {
         const char *id;
@@ -66,8 +105,11 @@ struct probe_def {
         const char *expected;    /* e.g. "EPERM(1)" */
         enum probe_layer layer;
         enum probe_expect expect;
-        int errnos[4];           /* EXPECT_ERRNO: accepted errnos, 0-terminated */
+        int errnos[6];           /* EXPECT_ERRNO: accepted errnos, 0-terminated */
         probe_check_fn check;    /* EXPECT_CHECK */
+        probe_value_fn value_check; /* EXPECT_VALUE */
+        const char *control;     /* the --weaken layers which, removed together, make this probe FAIL
+                                  * (space-separated; see probe_control_layers) */
 };
 
 extern const struct probe_def probe_catalogue[];
@@ -94,6 +136,42 @@ bool probe_check_env_no_secrets(const struct probe_report *r, char *why, size_t 
 bool probe_check_mount_table(const struct probe_report *r, char *why, size_t why_size);
 
 /* ---- additions (the original declarations above are unchanged) ---------------------------- */
+
+/* The names `denybox attest --weaken LAYER` accepts, then the two controls that are test set-ups
+ * rather than layers (NULL-terminated).  Two seeds' probes guard against what a caller brings in,
+ * not against a layer denybox can leave out:
+ *   "rootfs-docker-sock"  a --rootfs carrying /run/docker.sock and /var/run/docker.sock;
+ *   "out-unwritable"      -v DIR:/out:rw where DIR/report.md is a directory (the seeds' /out crash). */
+extern const char *const probe_control_layers[];
+#define PROBE_CONTROL_ROOTFS_DOCKER_SOCK "rootfs-docker-sock"
+#define PROBE_CONTROL_OUT_UNWRITABLE "out-unwritable"
+
+/* True if every space-separated word of control is in probe_control_layers (and there is one). */
+bool probe_control_valid(const char *control);
+
+/* The value checks (exposed for unit tests); see catalogue.c for what each reads. */
+enum verdict probe_value_caps_zero(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
+enum verdict probe_value_securebits(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
+enum verdict probe_value_nnp(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
+enum verdict probe_value_seccomp_mode(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
+enum verdict probe_value_ids(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
+enum verdict probe_value_pidns(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
+enum verdict probe_value_hostname(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
+enum verdict probe_value_cgroupns(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
+enum verdict probe_value_fds(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
+enum verdict probe_value_dev(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
+enum verdict probe_value_proc_mask(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
+enum verdict probe_value_pids(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
+enum verdict probe_value_memory(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
+bool probe_check_env_exact(const struct probe_report *r, char *why, size_t why_size);
+
+/* The set PR-ENV-2 requires, and the /dev PR-DEV-1 requires ("name:c" device, "name:l" symlink). */
+#define PROBE_ENV_EXACT "HOME HOSTNAME LANG PATH"
+#define PROBE_DEV_EXACT "fd:l full:c null:c random:c stderr:l stdin:l stdout:l tty:c urandom:c zero:c"
+/* The securebits drop_privileges() sets and locks (all of them must be set). */
+#define PROBE_SECUREBITS_REQUIRED 0xefu
+/* PR-MEM-1 touches ctx->memory plus this much. */
+#define PROBE_MEM_EXTRA (16ll << 20)
 
 /* Bounds of the probe report, enforced by probe_report_parse() (read at most PROBE_REPORT_MAX
  * bytes of the probe's stdout).  A raw field absent from the report stays NULL: env_keys is

@@ -7,10 +7,20 @@
  * JSON document (see report.c for the format) on stdout and exits 0.  The launcher adjudicates.
  * Exit 1 only if the report could not be written; 64 on a usage error.
  *
- * Operations that would replace or entangle this process if the boundary were open (execve,
- * execveat, ptrace) run in a forked child that reports its errno through a pipe; a child that
- * ends without reporting one was replaced by the exec: errno 0, the operation succeeded. */
-#include "catalogue.h"
+ *   denybox-probe [--uid U] [--gid G] [--hostname H] [--pids-limit N] [--memory BYTES]
+ *   denybox-probe --list     the probe ids, in catalogue order
+ *   denybox-probe --noop     exit 0 (what PR-EXEC-2 runs if exec-once lets it through)
+ *
+ * The limits say how far PR-PIDS-1 and PR-MEM-1 try to go; without them those two are not
+ * observed (UNVERIFIED).  The expectations themselves the launcher keeps (probe_context).
+ *
+ * Operations that would replace, entangle or kill this process if the boundary were open (execve,
+ * execveat, ptrace, unshare, i386/x32 calls, the limits) run in a forked child that reports its
+ * errno through a pipe (probe_util.c: in_child); a child that ends without reporting one was
+ * replaced by the exec (errno 0: the operation succeeded) or killed (PROBE_ERR_KILLED(sig)).
+ * This file holds the seeds' 12 observations and the report; observe_kernel.c and
+ * observe_views.c the rest. */
+#include "probe.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -33,14 +43,8 @@
 
 #define MOUNTINFO_MAX (256u << 10)
 #define NET_DEV_MAX (64u << 10)
-#define CHILD_TIMEOUT_MS 2000
 
 extern char **environ;
-
-struct obs {
-        int err;
-        char actual[sizeof(((struct probe_observation *) 0)->actual)];
-};
 
 /* Raw observations, all fixed-size. */
 static char mountinfo[MOUNTINFO_MAX + 1];
@@ -52,182 +56,8 @@ static bool have_net_dev;
 static char env_keys[PROBE_ENV_MAX_KEYS][PROBE_ENV_MAX_KEY + 1]; /* already escaped */
 static char *env_key_ptrs[PROBE_ENV_MAX_KEYS];
 static size_t n_env_keys;
+static int env_err = -1; /* PR-ENV-1's outcome, which PR-ENV-2 shares */
 static char escaped[4 * MOUNTINFO_MAX + 1];
-
-static const char *errname(int e)
-{
-        const char *n = strerrorname_np(e);
-        return n ? n : "E?";
-}
-
-/* "what -> EPERM (Operation not permitted)" or "what -> succeeded". */
-static void describe(char *buf, size_t size, int err, const char *what)
-{
-        if (err == 0)
-                snprintf(buf, size, "%s -> succeeded", what);
-        else if (err < 0)
-                snprintf(buf, size, "%s -> not observed", what);
-        else
-                snprintf(buf, size, "%s -> %s (%s)", what, errname(err), strerror(err));
-}
-
-static void record(struct obs *o, int err, const char *what)
-{
-        o->err = err;
-        describe(o->actual, sizeof(o->actual), err, what);
-}
-
-/* Two operations make one probe: report the worse errno (success, then an errno the catalogue
- * does not accept, then an accepted one) and describe both. */
-static void record_two(struct obs *o, const char *id, int e1, const char *what1, int e2, const char *what2)
-{
-        const struct probe_def *def = probe_catalogue_find(id);
-        char a[240], b[240];
-        int rank1 = e1 == 0 ? 3 : e1 < 0 ? 2 : def && probe_errno_accepted(def, e1) ? 0 : 1;
-        int rank2 = e2 == 0 ? 3 : e2 < 0 ? 2 : def && probe_errno_accepted(def, e2) ? 0 : 1;
-
-        o->err = rank2 > rank1 ? e2 : e1;
-        describe(a, sizeof(a), e1, what1);
-        describe(b, sizeof(b), e2, what2);
-        snprintf(o->actual, sizeof(o->actual), "%s; %s", a, b);
-}
-
-/* ---- helpers with side effects ----------------------------------------------------------------- */
-
-/* Reads at most cap bytes of path into buf (NUL-terminated, buf holds cap + 1).  Returns 0,
- * EFBIG if the file is larger (buf then holds its first cap bytes), or the errno. */
-static int read_bounded(const char *path, char *buf, size_t cap, size_t *ret_len)
-{
-        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        size_t len = 0;
-        int err = 0;
-        char extra;
-
-        *ret_len = 0;
-        buf[0] = '\0';
-        if (fd < 0)
-                return errno;
-        while (len < cap) {
-                ssize_t n = read(fd, buf + len, cap - len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0) {
-                        err = errno;
-                        break;
-                }
-                if (n == 0)
-                        break;
-                len += (size_t) n;
-        }
-        if (!err && len == cap && read(fd, &extra, 1) > 0)
-                err = EFBIG;
-        close(fd);
-        buf[len] = '\0';
-        *ret_len = len;
-        return err;
-}
-
-/* Bytes outside printable ASCII (but \n and \t) become mountinfo-style \ooo escapes, so the JSON
- * is valid UTF-8 whatever the kernel printed.  Returns the length, or -1 if out is too small. */
-static long escape_text(const char *in, size_t len, char *out, size_t size)
-{
-        size_t o = 0;
-        for (size_t i = 0; i < len; i++) {
-                unsigned char c = (unsigned char) in[i];
-                bool plain = (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t';
-                if (o + (plain ? 1 : 4) >= size)
-                        return -1;
-                if (plain)
-                        out[o++] = (char) c;
-                else
-                        o += (size_t) snprintf(out + o, size - o, "\\%03o", c);
-        }
-        out[o] = '\0';
-        return (long) o;
-}
-
-/* Opens path for writing the way the seeds did (open(path, "w") without truncating anything that
- * might exist): 0 if that was possible, else the errno.  A file this created is removed again. */
-static int try_create(const char *path)
-{
-        struct stat st;
-        int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
-        if (fd < 0)
-                return errno;
-        if (fstat(fd, &st) == 0 && st.st_size == 0)
-                unlink(path);
-        close(fd);
-        return 0;
-}
-
-static int stat_errno(const char *path)
-{
-        struct stat st;
-        return stat(path, &st) == 0 ? 0 : errno;
-}
-
-static long long now_ms(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Runs fn(arg) in a forked child; returns the errno the child reported through the pipe, or 0
- * if it ended without reporting one (replaced by a successful exec, or killed), or -1 if the
- * child could not be run.  note says what happened when no errno came back. */
-static int in_child(int (*fn)(int), int arg, char *note, size_t note_size)
-{
-        int p[2], e = 0, status = 0;
-        bool reported = false;
-        struct pollfd pfd;
-        pid_t pid;
-
-        note[0] = '\0';
-        if (pipe2(p, O_CLOEXEC) < 0) {
-                snprintf(note, note_size, "pipe2: %s", strerror(errno));
-                return -1;
-        }
-        pid = fork();
-        if (pid < 0) {
-                snprintf(note, note_size, "fork: %s", strerror(errno));
-                close(p[0]);
-                close(p[1]);
-                return -1;
-        }
-        if (pid == 0) {
-                close(p[0]);
-                e = fn(arg);
-                (void) !write(p[1], &e, sizeof(e));
-                _exit(0);
-        }
-        close(p[1]);
-        pfd = (struct pollfd) { .fd = p[0], .events = POLLIN };
-        if (poll(&pfd, 1, CHILD_TIMEOUT_MS) > 0 && read(p[0], &e, sizeof(e)) == (ssize_t) sizeof(e))
-                reported = true;
-        close(p[0]);
-        for (long long deadline = now_ms() + CHILD_TIMEOUT_MS;;) {
-                pid_t w = waitpid(pid, &status, WNOHANG);
-                if (w == pid || (w < 0 && errno != EINTR))
-                        break;
-                if (now_ms() >= deadline) {
-                        kill(pid, SIGKILL);
-                        waitpid(pid, &status, 0);
-                        snprintf(note, note_size, "child still running after %d ms, killed; ", CHILD_TIMEOUT_MS);
-                        break;
-                }
-                usleep(10000);
-        }
-        if (reported)
-                return e;
-        size_t off = strlen(note);
-        if (WIFSIGNALED(status))
-                snprintf(note + off, note_size - off, "no errno reported, child killed by %s", strsignal(WTERMSIG(status)));
-        else
-                snprintf(note + off, note_size - off, "no errno reported: replaced by exec (exit %d)",
-                         WEXITSTATUS(status));
-        return 0;
-}
 
 static int child_execve(int unused)
 {
@@ -330,6 +160,7 @@ static void probe_env(struct obs *o)
                 n_env_keys++;
         }
         qsort(env_key_ptrs, n_env_keys, sizeof(char *), cmp_key);
+        env_err = err;
         if (err) {
                 record(o, err, "environment key set");
                 return;
@@ -337,6 +168,18 @@ static void probe_env(struct obs *o)
         struct probe_report r = { .env_keys = env_key_ptrs, .n_env_keys = n_env_keys };
         o->err = 0;
         probe_check_env_no_secrets(&r, o->actual, sizeof(o->actual));
+}
+
+/* PR-ENV-2 reads the same key set PR-ENV-1 collected (PR-ENV-1 runs first). */
+static void probe_env_exact(struct obs *o)
+{
+        struct probe_report r = { .env_keys = env_key_ptrs, .n_env_keys = n_env_keys };
+        if (env_err) {
+                record(o, env_err, "environment key set");
+                return;
+        }
+        o->err = 0;
+        probe_check_env_exact(&r, o->actual, sizeof(o->actual));
 }
 
 static void probe_fs_in(struct obs *o)
@@ -432,6 +275,47 @@ static const struct probe_fn {
         { "PR-MOUNT-1", probe_mountinfo },
         { "PR-SOCK-DOCKER", probe_docker_sock },
         { "PR-PTRACE-1", probe_ptrace },
+        { "PR-CAP-INH", probe_cap_inh },
+        { "PR-CAP-PRM", probe_cap_prm },
+        { "PR-CAP-EFF", probe_cap_eff },
+        { "PR-CAP-BND", probe_cap_bnd },
+        { "PR-CAP-AMB", probe_cap_amb },
+        { "PR-SECBITS", probe_securebits },
+        { "PR-NNP-1", probe_nnp },
+        { "PR-SECCOMP-MODE", probe_seccomp_mode },
+        { "PR-UID-1", probe_ids },
+        { "PR-USERNS-1", probe_userns },
+        { "PR-MOUNT-2", probe_mount2 },
+        { "PR-UMOUNT-1", probe_umount },
+        { "PR-CHROOT-1", probe_chroot },
+        { "PR-SETNS-1", probe_setns },
+        { "PR-PIVOT-1", probe_pivot },
+        { "PR-TMP-EXEC", probe_tmp_exec },
+        { "PR-TMP-MMAP", probe_tmp_mmap },
+        { "PR-PIDNS-1", probe_pidns },
+        { "PR-HOSTNAME-1", probe_hostname },
+        { "PR-CGROUPNS-1", probe_cgroupns },
+        { "PR-FD-1", probe_fds },
+        { "PR-EXE-1", probe_exe },
+        { "PR-SYS-1", probe_sys },
+        { "PR-DEV-1", probe_dev },
+        { "PR-PROC-MASK-1", probe_proc_mask },
+        { "PR-TIOCSTI-1", probe_tiocsti },
+        { "PR-TIOCSTI-2", probe_tiocsti_high },
+        { "PR-KEYCTL-1", probe_keyctl },
+        { "PR-ADDKEY-1", probe_add_key },
+        { "PR-BPF-1", probe_bpf },
+        { "PR-PERF-1", probe_perf },
+        { "PR-IOURING-1", probe_io_uring },
+        { "PR-PTRACE-2", probe_process_vm },
+        { "PR-NET-3", probe_unix_socket },
+        { "PR-I386-1", probe_i386 },
+        { "PR-X32-1", probe_x32 },
+        { "PR-CLONE3-1", probe_clone3 },
+        { "PR-EXEC-2", probe_exec_fd },
+        { "PR-ENV-2", probe_env_exact },
+        { "PR-PIDS-1", probe_pids },
+        { "PR-MEM-1", probe_memory },
 };
 
 static struct obs results[ELEMENTSOF(probes)];
@@ -470,6 +354,10 @@ static int write_report(void)
                 st |= gen_str(g, "errno") | yajl_gen_integer(g, results[i].err);
                 escape_text(results[i].actual, strlen(results[i].actual), escaped, sizeof(escaped));
                 st |= gen_str(g, "actual") | gen_str(g, escaped);
+                if (results[i].has_value) {
+                        escape_text(results[i].value, strlen(results[i].value), escaped, sizeof(escaped));
+                        st |= gen_str(g, "value") | gen_str(g, escaped);
+                }
                 st |= yajl_gen_map_close(g);
         }
         st |= yajl_gen_array_close(g);
@@ -490,20 +378,63 @@ static int write_report(void)
         return st == yajl_gen_status_ok ? 0 : -EIO;
 }
 
+struct probe_args probe_args = { .pids_limit = -1, .memory = -1 };
+
+static int usage(void)
+{
+        fprintf(stderr, "usage: denybox-probe [--list | --noop | [--uid U] [--gid G] [--hostname H] "
+                        "[--pids-limit N] [--memory BYTES]]\n");
+        return 64;
+}
+
+/* A whole decimal number >= -1 (-1: unset). */
+static bool parse_limit(const char *s, long long *ret)
+{
+        char *end;
+        errno = 0;
+        long long v = strtoll(s, &end, 10);
+        if (!*s || *end || errno || v < -1)
+                return false;
+        *ret = v;
+        return true;
+}
+
+/* The launcher's expectations.  Only the limits steer an observation (how far to try); uid, gid
+ * and hostname are accepted for symmetry and never trusted: the launcher adjudicates with its own
+ * probe_context. */
+static int parse_args(int argc, char **argv)
+{
+        for (int i = 1; i < argc; i += 2) {
+                const char *opt = argv[i], *arg = i + 1 < argc ? argv[i + 1] : NULL;
+                if (!arg)
+                        return usage();
+                if (strcmp(opt, "--pids-limit") == 0) {
+                        if (!parse_limit(arg, &probe_args.pids_limit))
+                                return usage();
+                } else if (strcmp(opt, "--memory") == 0) {
+                        if (!parse_limit(arg, &probe_args.memory))
+                                return usage();
+                } else if (strcmp(opt, "--uid") != 0 && strcmp(opt, "--gid") != 0 && strcmp(opt, "--hostname") != 0)
+                        return usage();
+        }
+        return 0;
+}
+
 int main(int argc, char **argv)
 {
         for (size_t i = 0; i < ELEMENTSOF(probes); i++)
-                if (!probe_catalogue_find(probes[i].id) || probe_catalogue_len != ELEMENTSOF(probes))
+                if (!probe_catalogue_find(probes[i].id) || probe_catalogue_len != ELEMENTSOF(probes) ||
+                    strcmp(probe_catalogue[i].id, probes[i].id) != 0)
                         fprintf(stderr, "denybox-probe: %s: not in step with the catalogue\n", probes[i].id);
         if (argc == 2 && strcmp(argv[1], "--list") == 0) {
                 for (size_t i = 0; i < ELEMENTSOF(probes); i++)
                         printf("%s\n", probes[i].id);
                 return fflush(stdout) == 0 ? 0 : 1;
         }
-        if (argc > 1) {
-                fprintf(stderr, "usage: denybox-probe [--list]\n");
+        if (argc == 2 && strcmp(argv[1], "--noop") == 0)
+                return 0; /* what PR-EXEC-2 runs if exec-once lets it through */
+        if (parse_args(argc, argv) != 0)
                 return 64;
-        }
         signal(SIGPIPE, SIG_IGN);
         for (size_t i = 0; i < ELEMENTSOF(probes); i++) {
                 results[i].err = -1;

@@ -3,11 +3,14 @@
  * inside the sandbox.  Every size is bounded, every type checked, and errors name the JSON path.
  *
  *   {"schema": "denybox-probe/1",
- *    "probes": [{"id": "PR-NET-1", "errno": 1, "actual": "socket(AF_INET) -> EPERM (...)"}, ...],
+ *    "probes": [{"id": "PR-NET-1", "errno": 1, "actual": "socket(AF_INET) -> EPERM (...)"},
+ *               {"id": "PR-CAP-EFF", "errno": 0, "value": "0000000000000000", "actual": "..."}, ...],
  *    "raw": {"mountinfo": "...", "env_keyset": ["HOME", ...], "proc_net_dev": "..."}}
  *
- * "errno" is the errno of the operation, 0 if it succeeded, -1 if not applicable.  "actual" is
- * optional (truncated to fit).  Unknown keys are ignored; a repeated key is an error. */
+ * "errno" is the errno of the operation, 0 if it succeeded, -1 if not applicable, or
+ * PROBE_ERR_KILLED(sig) (1000 + sig) if the child doing it was killed by a signal.  "actual" is
+ * optional (truncated to fit).  "value" is optional: the raw observation an EXPECT_VALUE check
+ * reads; longer than the observation's buffer is an error, never cut.  Unknown keys are ignored; a repeated key is an error. */
 #include "catalogue.h"
 
 #include <errno.h>
@@ -110,10 +113,26 @@ static int parse_obs_actual(yajl_val v, const char *path, void *ctx, struct dbx_
         return 0;
 }
 
+/* Unlike "actual", a value is what a check reads: never silently cut. */
+static int parse_obs_value(yajl_val v, const char *path, void *ctx, struct dbx_error *err)
+{
+        struct probe_observation *o = ctx;
+        if (!YAJL_IS_STRING(v))
+                return dbx_error_set_path(err, EINVAL, path, "expected a string");
+        size_t len = strlen(v->u.string);
+        if (len >= sizeof(o->value))
+                return dbx_error_set_path(err, EFBIG, path, "value of %zu bytes exceeds the limit of %zu", len,
+                                          sizeof(o->value) - 1);
+        memcpy(o->value, v->u.string, len + 1);
+        o->has_value = true;
+        return 0;
+}
+
 static const struct field obs_fields[] = {
         { "id", true, parse_obs_id },
         { "errno", true, parse_obs_errno },
         { "actual", false, parse_obs_actual },
+        { "value", false, parse_obs_value },
 };
 
 static int parse_probes(yajl_val v, const char *path, void *ctx, struct dbx_error *err)

@@ -39,8 +39,11 @@ check "...and says so" has "timed out after 1 s" "$T/err"
 check "...within a few seconds" [ $(($(date +%s) - start)) -le 5 ]
 
 # No cgroup is left behind, also after the payload crashed.
-run_db run "${R[@]}" "${L[@]}" -- /bin/sh -c 'kill -SEGV $$'
+"$DENYBOX" run "${R[@]}" "${L[@]}" -- /bin/sh -c 'kill -SEGV $$' >"$T/out" 2>"$T/err" &
+db=$!
+wait $db
+rc=$?
 check "a crashed payload reports its signal (139, got $rc)" [ $rc = 139 ]
-left=$(find /sys/fs/cgroup -maxdepth 4 -name 'denybox-*' -o -maxdepth 4 -path '*/denybox/[0-9]*' 2>/dev/null | head -5)
-check "no denybox cgroup is left behind ($left)" [ -z "$left" ]
+left=$(find /sys/fs/cgroup -maxdepth 5 \( -name "denybox-$db" -o -path "*/denybox/$db" \) 2>/dev/null | head -3)
+check "its cgroups were removed (${left:-none left})" [ -z "$left" ]
 finish

@@ -5,6 +5,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,21 +106,94 @@ static bool net_ok(const char *text, char *why, size_t size)
 
 /* ---- catalogue and adjudication ----------------------------------------------------------------- */
 
-START_TEST(catalogue_is_the_seeds_twelve)
+/* The layers `denybox attest --weaken` offers (the contract with the launcher), plus the two
+ * set-up controls. */
+static const char *const weaken_layers[] = { "net", "seccomp", "exec-once", "env", "ro-root", "ro-in", "caps",
+        "nnp", "user", "pidns", "uts", "cgroupns", "proc-mask", "dev", "sys", "tmp-noexec", "fds", "session", "init",
+        "limits", "rootfs-docker-sock", "out-unwritable" };
+
+static bool is_weaken_layer(const char *w, size_t len)
 {
-        ck_assert_uint_eq(probe_catalogue_len, 12);
+        for (size_t i = 0; i < ELEMENTSOF(weaken_layers); i++)
+                if (strlen(weaken_layers[i]) == len && memcmp(weaken_layers[i], w, len) == 0)
+                        return true;
+        return false;
+}
+
+START_TEST(catalogue_grows_from_the_seeds)
+{
+        ck_assert_uint_ge(probe_catalogue_len, 40);
+        for (size_t i = 0; i < ELEMENTSOF(seed_ids); i++) /* the seeds first, in their order */
+                ck_assert_str_eq(probe_catalogue[i].id, seed_ids[i]);
         for (size_t i = 0; i < probe_catalogue_len; i++) {
                 const struct probe_def *d = &probe_catalogue[i];
-                ck_assert_str_eq(d->id, seed_ids[i]);
-                ck_assert_ptr_eq(probe_catalogue_find(d->id), d);
+                ck_assert_ptr_eq(probe_catalogue_find(d->id), d); /* unique: the first match is itself */
+                for (size_t j = 0; j < i; j++)
+                        ck_assert_str_ne(probe_catalogue[j].id, d->id);
                 ck_assert_str_ne(layer_name(d->layer), "?");
                 ck_assert(d->operation && d->operation[0] && d->expected && d->expected[0]);
                 if (d->expect == EXPECT_ERRNO)
                         ck_assert_int_ne(d->errnos[0], 0);
                 ck_assert((d->expect == EXPECT_CHECK) == (d->check != NULL));
+                ck_assert((d->expect == EXPECT_VALUE) == (d->value_check != NULL));
+                /* a control: known layer names, single-spaced, no repeats */
+                ck_assert_msg(d->control && d->control[0], "%s has no control", d->id);
+                ck_assert_msg(probe_control_valid(d->control), "%s: control '%s'", d->id, d->control);
+                char words[128], *save = NULL, *seen[8];
+                size_t n_seen = 0;
+                snprintf(words, sizeof(words), "%s", d->control);
+                for (char *w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+                        ck_assert_msg(is_weaken_layer(w, strlen(w)), "%s: control word '%s' is no layer", d->id, w);
+                        for (size_t k = 0; k < n_seen; k++)
+                                ck_assert_msg(strcmp(seen[k], w) != 0, "%s: '%s' twice", d->id, w);
+                        ck_assert_uint_lt(n_seen, ELEMENTSOF(seen));
+                        seen[n_seen++] = w;
+                }
         }
         ck_assert_ptr_null(probe_catalogue_find("PR-NOPE"));
         ck_assert_ptr_null(probe_catalogue_find(NULL));
+        /* the library's own table agrees with the contract's */
+        size_t n = 0;
+        for (; probe_control_layers[n]; n++)
+                ck_assert_msg(is_weaken_layer(probe_control_layers[n], strlen(probe_control_layers[n])), "%s",
+                              probe_control_layers[n]);
+        ck_assert_uint_eq(n, ELEMENTSOF(weaken_layers));
+}
+END_TEST
+
+START_TEST(seed_expectations_unchanged)
+{
+        static const struct { const char *id; int errnos[4]; enum probe_expect expect; } seeds[] = {
+                { "PR-NET-1", { EPERM, ENETUNREACH, EAFNOSUPPORT }, EXPECT_ERRNO }, { "PR-NET-2", { 0 }, EXPECT_CHECK },
+                { "PR-SOCK-1", { EPERM }, EXPECT_ERRNO }, { "PR-ENV-1", { 0 }, EXPECT_CHECK },
+                { "PR-FS-RO-IN", { EROFS }, EXPECT_ERRNO }, { "PR-FS-ESC-1", { EROFS }, EXPECT_ERRNO },
+                { "PR-FS-ESC-2", { EROFS, EACCES }, EXPECT_ERRNO }, { "PR-FS-OUT-OK", { 0 }, EXPECT_SUCCESS },
+                { "PR-EXEC-1", { EPERM }, EXPECT_ERRNO }, { "PR-MOUNT-1", { 0 }, EXPECT_CHECK },
+                { "PR-SOCK-DOCKER", { ENOENT }, EXPECT_ERRNO }, { "PR-PTRACE-1", { EPERM }, EXPECT_ERRNO },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(seeds); i++) {
+                const struct probe_def *d = probe_catalogue_find(seeds[i].id);
+                ck_assert_ptr_nonnull(d);
+                ck_assert_int_eq(d->expect, seeds[i].expect);
+                for (size_t k = 0; k < 4; k++)
+                        ck_assert_int_eq(d->errnos[k], seeds[i].errnos[k]);
+        }
+}
+END_TEST
+
+START_TEST(controls_parse)
+{
+        ck_assert(probe_control_valid("seccomp"));
+        ck_assert(probe_control_valid("seccomp caps"));
+        ck_assert(probe_control_valid("tmp-noexec exec-once"));
+        ck_assert(!probe_control_valid(NULL));
+        ck_assert(!probe_control_valid(""));
+        ck_assert(!probe_control_valid(" seccomp"));
+        ck_assert(!probe_control_valid("seccomp "));
+        ck_assert(!probe_control_valid("seccomp  caps"));
+        ck_assert(!probe_control_valid("netns")); /* a layer name, not a --weaken name */
+        ck_assert(!probe_control_valid("seccompx"));
+        ck_assert(!probe_control_valid("secc"));
 }
 END_TEST
 
@@ -568,12 +642,323 @@ START_TEST(parse_hostile)
 }
 END_TEST
 
+/* ---- the growth of issue 4 ------------------------------------------------------------------- */
+
+static const struct probe_context ctx_default = { .uid = 65532, .gid = 65532, .pids_limit = 64,
+                                                  .memory = 256ll << 20, .hostname = "denybox" };
+
+/* Adjudicates id with one observation (err, value) under ctx. */
+static enum verdict judge_value(const char *id, int err, const char *value, const struct probe_context *ctx)
+{
+        struct probe_report r = report_one(id, err);
+        if (value) {
+                obs_one.has_value = true;
+                snprintf(obs_one.value, sizeof(obs_one.value), "%s", value);
+        }
+        r.ctx = ctx;
+        return judge(id, &r);
+}
+
+#define PASS VERDICT_PASS
+#define FAIL VERDICT_FAIL
+#define UNVERIFIED VERDICT_UNVERIFIED
+
+/* Each new errno probe: what the boundary gives (PASS), and what the kernel itself says when the
+ * control removes the layer (FAIL) — the argument tricks make those differ. */
+START_TEST(new_errno_probes)
+{
+        static const struct { const char *id; int pass, fail; } cases[] = {
+                { "PR-USERNS-1", EPERM, 0 },
+                { "PR-MOUNT-2", EPERM, EFAULT },
+                { "PR-UMOUNT-1", EPERM, EINVAL },
+                { "PR-CHROOT-1", EPERM, EFAULT },
+                { "PR-SETNS-1", EPERM, EBADF },
+                { "PR-PIVOT-1", EPERM, EFAULT },
+                { "PR-TMP-EXEC", EACCES, 0 }, { "PR-TMP-EXEC", EPERM, ENOENT },
+                { "PR-TMP-MMAP", EPERM, 0 },
+                { "PR-EXE-1", EACCES, 0 }, { "PR-EXE-1", ETXTBSY, ENOENT },
+                { "PR-SYS-1", ENOENT, 0 }, { "PR-SYS-1", EROFS, EACCES },
+                { "PR-TIOCSTI-1", EPERM, 0 }, { "PR-TIOCSTI-1", ENOTTY, EBADF }, { "PR-TIOCSTI-2", EIO, 0 },
+                { "PR-KEYCTL-1", EPERM, EOPNOTSUPP },
+                { "PR-ADDKEY-1", EPERM, EFAULT },
+                { "PR-BPF-1", EPERM, E2BIG },
+                { "PR-PERF-1", EPERM, EINVAL },
+                { "PR-IOURING-1", EPERM, EFAULT },
+                { "PR-PTRACE-2", EPERM, ESRCH },
+                { "PR-NET-3", EPERM, 0 },
+                { "PR-I386-1", PROBE_ERR_KILLED(SIGSYS), 0 }, { "PR-I386-1", PROBE_ERR_KILLED(SIGSYS), ENOSYS },
+                { "PR-X32-1", PROBE_ERR_KILLED(SIGSYS), ENOSYS }, { "PR-X32-1", PROBE_ERR_KILLED(SIGSYS), PROBE_ERR_KILLED(SIGKILL) },
+                { "PR-CLONE3-1", ENOSYS, EINVAL }, { "PR-CLONE3-1", ENOSYS, EPERM }, { "PR-CLONE3-1", ENOSYS, EAGAIN },
+                { "PR-EXEC-2", EPERM, 0 }, { "PR-EXEC-2", EPERM, PROBE_ERR_KILLED(SIGSYS) },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                ck_assert_msg(judge_err(cases[i].id, cases[i].pass) == PASS, "%s %d", cases[i].id, cases[i].pass);
+                ck_assert_msg(judge_err(cases[i].id, cases[i].fail) == FAIL, "%s %d", cases[i].id, cases[i].fail);
+                ck_assert_msg(judge_err(cases[i].id, -1) == UNVERIFIED, "%s", cases[i].id);
+        }
+}
+END_TEST
+
+START_TEST(killed_label)
+{
+        char buf[48];
+        ck_assert_str_eq(probe_errno_label(PROBE_ERR_KILLED(SIGSYS), buf, sizeof(buf)), "killed by SIGSYS(1031)");
+        ck_assert_str_eq(probe_errno_label(PROBE_ERR_KILLED(SIGKILL), buf, sizeof(buf)), "killed by SIGKILL(1009)");
+        ck_assert(!PROBE_ERR_IS_KILLED(EPERM) && !PROBE_ERR_IS_KILLED(PROBE_ERR_KILLED_BASE));
+        ck_assert(PROBE_ERR_IS_KILLED(PROBE_ERR_KILLED(1)) && PROBE_ERR_IS_KILLED(PROBE_ERR_KILLED(64)));
+        ck_assert_str_eq(probe_errno_label(ENOSYS, buf, sizeof(buf)), "ENOSYS(38)");
+}
+END_TEST
+
+/* A value probe reported without a value (or not at all) is UNVERIFIED, whatever its errno. */
+START_TEST(value_probes_need_a_value)
+{
+        for (size_t i = 0; i < probe_catalogue_len; i++) {
+                const struct probe_def *d = &probe_catalogue[i];
+                if (d->expect != EXPECT_VALUE)
+                        continue;
+                ck_assert_int_eq(judge_value(d->id, 0, NULL, &ctx_default), UNVERIFIED);
+                ck_assert_int_eq(judge_value(d->id, EPERM, NULL, &ctx_default), UNVERIFIED);
+                ck_assert_int_eq(judge_value(d->id, -1, NULL, &ctx_default), UNVERIFIED);
+                ck_assert_int_eq(judge_value(d->id, 0, "", &ctx_default) == PASS, false); /* empty never passes */
+        }
+}
+END_TEST
+
+START_TEST(caps_and_bits)
+{
+        static const char *const caps[] = { "PR-CAP-INH", "PR-CAP-PRM", "PR-CAP-EFF", "PR-CAP-BND", "PR-CAP-AMB" };
+        for (size_t i = 0; i < ELEMENTSOF(caps); i++) {
+                ck_assert_int_eq(judge_value(caps[i], 0, "0000000000000000", NULL), PASS);
+                ck_assert_int_eq(judge_value(caps[i], 0, "000001ffffffffff", NULL), FAIL);
+                ck_assert_int_eq(judge_value(caps[i], 0, "0000000000000001", NULL), FAIL);
+                ck_assert_int_eq(judge_value(caps[i], 0, "0000000020000000", NULL), FAIL); /* CAP_SYS_ADMIN alone */
+                ck_assert_int_eq(judge_value(caps[i], 0, "0", NULL), UNVERIFIED);
+                ck_assert_int_eq(judge_value(caps[i], 0, "000000000000000g", NULL), UNVERIFIED);
+                ck_assert_int_eq(judge_value(caps[i], 0, "00000000000000000", NULL), UNVERIFIED);
+        }
+        ck_assert_int_eq(judge_value("PR-SECBITS", 0, "0xef", NULL), PASS);
+        ck_assert_int_eq(judge_value("PR-SECBITS", 0, "0xff", NULL), PASS); /* keep_caps set too: fine */
+        ck_assert_int_eq(judge_value("PR-SECBITS", 0, "0x0", NULL), FAIL);
+        ck_assert_int_eq(judge_value("PR-SECBITS", 0, "0x2f", NULL), FAIL);  /* ambient raise unlocked */
+        ck_assert_int_eq(judge_value("PR-SECBITS", 0, "0xee", NULL), FAIL);  /* noroot not set */
+        ck_assert_int_eq(judge_value("PR-SECBITS", 0, "0x15", NULL), FAIL);  /* set but nothing locked */
+        ck_assert_int_eq(judge_value("PR-SECBITS", 0, "ef", NULL), UNVERIFIED);
+        ck_assert_int_eq(judge_value("PR-SECBITS", 0, "0x", NULL), UNVERIFIED);
+        ck_assert_int_eq(judge_value("PR-NNP-1", 0, "1", NULL), PASS);
+        ck_assert_int_eq(judge_value("PR-NNP-1", 0, "0", NULL), FAIL);
+        ck_assert_int_eq(judge_value("PR-NNP-1", 0, "yes", NULL), UNVERIFIED);
+}
+END_TEST
+
+START_TEST(seccomp_ids)
+{
+        ck_assert_int_eq(judge_value("PR-SECCOMP-MODE", 0, "mode=2 filters=2", NULL), PASS);
+        ck_assert_int_eq(judge_value("PR-SECCOMP-MODE", 0, "mode=2 filters=5", NULL), PASS);
+        ck_assert_int_eq(judge_value("PR-SECCOMP-MODE", 0, "mode=2 filters=1", NULL), FAIL); /* stage 1 only */
+        ck_assert_int_eq(judge_value("PR-SECCOMP-MODE", 0, "mode=0 filters=0", NULL), FAIL);
+        ck_assert_int_eq(judge_value("PR-SECCOMP-MODE", 0, "mode=1 filters=0", NULL), FAIL);
+        ck_assert_int_eq(judge_value("PR-SECCOMP-MODE", 0, "mode=2", NULL), UNVERIFIED);
+        ck_assert_int_eq(judge_value("PR-SECCOMP-MODE", 0, "mode=2 filters=-3", NULL), UNVERIFIED);
+
+        const char *good = "uid=65532,65532,65532,65532 gid=65532,65532,65532,65532";
+        ck_assert_int_eq(judge_value("PR-UID-1", 0, good, &ctx_default), PASS);
+        ck_assert_int_eq(judge_value("PR-UID-1", 0, good, NULL), UNVERIFIED);
+        ck_assert_int_eq(judge_value("PR-UID-1", 0, "uid=0,0,0,0 gid=0,0,0,0", &ctx_default), FAIL);
+        ck_assert_int_eq(judge_value("PR-UID-1", 0, "uid=65532,0,65532,65532 gid=65532,65532,65532,65532", &ctx_default), FAIL);
+        ck_assert_int_eq(judge_value("PR-UID-1", 0, "uid=65532,65532,65532,0 gid=65532,65532,65532,65532", &ctx_default), FAIL);
+        ck_assert_int_eq(judge_value("PR-UID-1", 0, "uid=65532,65532,65532,65532 gid=65532,65532,0,65532", &ctx_default), FAIL);
+        struct probe_context other = ctx_default;
+        other.uid = other.gid = 1000;
+        ck_assert_int_eq(judge_value("PR-UID-1", 0, good, &other), FAIL);
+        ck_assert_int_eq(judge_value("PR-UID-1", 0, "uid=65532,65532,65532 gid=65532,65532,65532,65532", &ctx_default), UNVERIFIED);
+        ck_assert_int_eq(judge_value("PR-UID-1", 0, "uid=65532,65532,65532,65532,1 gid=65532,65532,65532,65532", &ctx_default), UNVERIFIED);
+}
+END_TEST
+
+START_TEST(views)
+{
+        /* pid namespace */
+        ck_assert_int_eq(judge_value("PR-PIDNS-1", 0, "pid=2 pids=1,2 comm1=denybox", NULL), PASS);
+        ck_assert_int_eq(judge_value("PR-PIDNS-1", 0, "pid=28766 pids=1,2,3 comm1=systemd", NULL), FAIL);
+        ck_assert_int_eq(judge_value("PR-PIDNS-1", 0, "pid=2 pids=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17 comm1=x", NULL), FAIL);
+        ck_assert_int_eq(judge_value("PR-PIDNS-1", 0, "pid=2 pids=1,2,... comm1=x", NULL), FAIL);
+        ck_assert_int_eq(judge_value("PR-PIDNS-1", 0, "pid=2 comm1=x", NULL), UNVERIFIED);
+        ck_assert_int_eq(judge_value("PR-PIDNS-1", 0, "pid=2 pids=1,x comm1=x", NULL), UNVERIFIED);
+        /* hostname */
+        ck_assert_int_eq(judge_value("PR-HOSTNAME-1", 0, "denybox", &ctx_default), PASS);
+        ck_assert_int_eq(judge_value("PR-HOSTNAME-1", 0, "vm", &ctx_default), FAIL);
+        ck_assert_int_eq(judge_value("PR-HOSTNAME-1", 0, "denybox2", &ctx_default), FAIL);
+        ck_assert_int_eq(judge_value("PR-HOSTNAME-1", 0, "denybox", NULL), UNVERIFIED);
+        /* cgroup namespace */
+        ck_assert_int_eq(judge_value("PR-CGROUPNS-1", 0, "0::/", NULL), PASS);
+        ck_assert_int_eq(judge_value("PR-CGROUPNS-1", 0, "9:name=systemd:/\n4:memory:/\n0::/", NULL), PASS);
+        ck_assert_int_eq(judge_value("PR-CGROUPNS-1", 0, "9:name=systemd:/\n4:memory:/process_api/41a8\n0::/", NULL), FAIL);
+        ck_assert_int_eq(judge_value("PR-CGROUPNS-1", 0, "8:pids:/denybox-28740\n0::/", NULL), FAIL);
+        ck_assert_int_eq(judge_value("PR-CGROUPNS-1", 0, "0::/..", NULL), FAIL);
+        ck_assert_int_eq(judge_value("PR-CGROUPNS-1", 0, "0::/\n...", NULL), UNVERIFIED);
+        ck_assert_int_eq(judge_value("PR-CGROUPNS-1", 0, "garbage", NULL), UNVERIFIED);
+        /* fds */
+        ck_assert_int_eq(judge_value("PR-FD-1", 0, "0,1,2", NULL), PASS);
+        ck_assert_int_eq(judge_value("PR-FD-1", 0, "0,1,2,3", NULL), FAIL);
+        ck_assert_int_eq(judge_value("PR-FD-1", 0, "0,1", NULL), FAIL);
+        ck_assert_int_eq(judge_value("PR-FD-1", 0, "0,1,2,...", NULL), FAIL);
+        ck_assert_int_eq(judge_value("PR-FD-1", 0, "zero", NULL), UNVERIFIED);
+        /* /dev */
+        ck_assert_int_eq(judge_value("PR-DEV-1", 0, PROBE_DEV_EXACT, NULL), PASS);
+        ck_assert_int_eq(judge_value("PR-DEV-1", 0, "autofs:c " PROBE_DEV_EXACT, NULL), FAIL);
+        ck_assert_int_eq(judge_value("PR-DEV-1", 0, PROBE_DEV_EXACT " zz:c", NULL), FAIL);
+        ck_assert_int_eq(judge_value("PR-DEV-1", 0, PROBE_DEV_EXACT " ...", NULL), FAIL);
+        char *m = replace(PROBE_DEV_EXACT, "null:c", "null:f"); /* a regular file, not the device */
+        ck_assert_int_eq(judge_value("PR-DEV-1", 0, m, NULL), FAIL);
+        free(m);
+        m = replace(PROBE_DEV_EXACT, "tty:c ", "");
+        ck_assert_int_eq(judge_value("PR-DEV-1", 0, m, NULL), FAIL);
+        free(m);
+        /* /proc masks */
+        ck_assert_int_eq(judge_value("PR-PROC-MASK-1", 0, "kcore=null sys=ro", NULL), PASS);
+        ck_assert_int_eq(judge_value("PR-PROC-MASK-1", 0, "kcore=absent sys=ro", NULL), PASS);
+        ck_assert_int_eq(judge_value("PR-PROC-MASK-1", 0, "kcore=file sys=ro", NULL), FAIL);
+        ck_assert_int_eq(judge_value("PR-PROC-MASK-1", 0, "kcore=chr:1:5 sys=ro", NULL), FAIL);
+        ck_assert_int_eq(judge_value("PR-PROC-MASK-1", 0, "kcore=null sys=rw", NULL), FAIL);
+        ck_assert_int_eq(judge_value("PR-PROC-MASK-1", 0, "kcore=unreadable sys=ro", NULL), FAIL);
+        ck_assert_int_eq(judge_value("PR-PROC-MASK-1", 0, "kcore=null", NULL), UNVERIFIED);
+}
+END_TEST
+
+START_TEST(limits)
+{
+        ck_assert_int_eq(judge_value("PR-PIDS-1", EAGAIN, "forked=61 tried=65 err=11", &ctx_default), PASS);
+        ck_assert_int_eq(judge_value("PR-PIDS-1", EAGAIN, "forked=0 tried=65 err=11", &ctx_default), PASS);
+        ck_assert_int_eq(judge_value("PR-PIDS-1", 0, "forked=65 tried=65 err=0", &ctx_default), FAIL);
+        ck_assert_int_eq(judge_value("PR-PIDS-1", EAGAIN, "forked=65 tried=100 err=11", &ctx_default), FAIL);
+        ck_assert_int_eq(judge_value("PR-PIDS-1", ENOMEM, "forked=3 tried=65 err=12", &ctx_default), FAIL);
+        ck_assert_int_eq(judge_value("PR-PIDS-1", 0, "forked=10 tried=10 err=0", &ctx_default), UNVERIFIED);
+        ck_assert_int_eq(judge_value("PR-PIDS-1", EAGAIN, "forked=61 tried=65 err=11", NULL), UNVERIFIED);
+        struct probe_context unset = ctx_default;
+        unset.pids_limit = unset.memory = -1;
+        ck_assert_int_eq(judge_value("PR-PIDS-1", EAGAIN, "forked=61 tried=65 err=11", &unset), UNVERIFIED);
+        ck_assert_int_eq(judge_value("PR-PIDS-1", 0, "forked=61", &ctx_default), UNVERIFIED);
+
+        char v[64];
+        snprintf(v, sizeof(v), "bytes=%lld", ctx_default.memory + PROBE_MEM_EXTRA);
+        ck_assert_int_eq(judge_value("PR-MEM-1", PROBE_ERR_KILLED(SIGKILL), v, &ctx_default), PASS);
+        ck_assert_int_eq(judge_value("PR-MEM-1", ENOMEM, v, &ctx_default), PASS);
+        ck_assert_int_eq(judge_value("PR-MEM-1", 0, v, &ctx_default), FAIL);
+        ck_assert_int_eq(judge_value("PR-MEM-1", PROBE_ERR_KILLED(SIGSEGV), v, &ctx_default), FAIL);
+        ck_assert_int_eq(judge_value("PR-MEM-1", EPERM, v, &ctx_default), FAIL);
+        ck_assert_int_eq(judge_value("PR-MEM-1", -1, v, &ctx_default), UNVERIFIED);
+        ck_assert_int_eq(judge_value("PR-MEM-1", ENOMEM, v, NULL), UNVERIFIED);
+        ck_assert_int_eq(judge_value("PR-MEM-1", ENOMEM, v, &unset), UNVERIFIED);
+        ck_assert_int_eq(judge_value("PR-MEM-1", ENOMEM, "bytes=1000", &ctx_default), UNVERIFIED); /* too little tried */
+        ck_assert_int_eq(judge_value("PR-MEM-1", ENOMEM, "bytes=", &ctx_default), UNVERIFIED);
+}
+END_TEST
+
+START_TEST(env_exact)
+{
+        struct probe_report r = report_one("PR-ENV-2", 0);
+        ck_assert_int_eq(judge("PR-ENV-2", &r), UNVERIFIED); /* raw missing */
+        char *good[] = { "HOME", "HOSTNAME", "LANG", "PATH" };
+        r.env_keys = good;
+        r.n_env_keys = 4;
+        ck_assert_int_eq(judge("PR-ENV-2", &r), PASS);
+        r.n_env_keys = 3; /* PATH missing */
+        ck_assert_int_eq(judge("PR-ENV-2", &r), FAIL);
+        char *extra[] = { "HOME", "HOSTNAME", "LANG", "PATH", "TERM" };
+        r.env_keys = extra;
+        r.n_env_keys = 5;
+        ck_assert_int_eq(judge("PR-ENV-2", &r), FAIL); /* TERM passes PR-ENV-1, not PR-ENV-2 */
+        char *dup[] = { "HOME", "HOME", "LANG", "PATH" };
+        r.env_keys = dup;
+        r.n_env_keys = 4;
+        ck_assert_int_eq(judge("PR-ENV-2", &r), FAIL);
+        char *none[1] = { NULL };
+        r.env_keys = none;
+        r.n_env_keys = 0;
+        ck_assert_int_eq(judge("PR-ENV-2", &r), FAIL);
+        r.env_keys = good;
+        r.n_env_keys = 4;
+        obs_one.err = E2BIG;
+        ck_assert_int_eq(judge("PR-ENV-2", &r), UNVERIFIED);
+}
+END_TEST
+
+START_TEST(parse_values)
+{
+        struct probe_report r;
+        struct dbx_error err = { 0 };
+        const char *doc = "{\"probes\":[{\"id\":\"PR-CAP-EFF\",\"errno\":0,\"value\":\"0000000000000000\"},"
+                          "{\"id\":\"PR-I386-1\",\"errno\":1031},{\"id\":\"PR-NNP-1\",\"errno\":0}]}";
+        ck_assert_int_eq(probe_report_parse(doc, strlen(doc), &r, &err), 0);
+        const struct probe_observation *o = probe_report_find(&r, "PR-CAP-EFF");
+        ck_assert(o && o->has_value);
+        ck_assert_str_eq(o->value, "0000000000000000");
+        ck_assert_ptr_null(r.ctx); /* never from the report */
+        ck_assert_int_eq(judge("PR-CAP-EFF", &r), PASS);
+        ck_assert_int_eq(judge("PR-I386-1", &r), PASS);
+        ck_assert_int_eq(judge("PR-NNP-1", &r), UNVERIFIED); /* no value */
+        ck_assert(!probe_report_find(&r, "PR-NNP-1")->has_value);
+        probe_report_free(&r);
+
+        char *big = big_doc("{\"probes\":[{\"id\":\"PR-DEV-1\",\"errno\":0,\"value\":\"", 'x',
+                            sizeof(((struct probe_observation *) 0)->value), "\"}]}");
+        ck_assert_int_eq(probe_report_parse(big, strlen(big), &r, &err), -EFBIG); /* never cut silently */
+        ck_assert_str_eq(err.path, "probes[0].value");
+        free(big);
+        big = big_doc("{\"probes\":[{\"id\":\"PR-DEV-1\",\"errno\":0,\"value\":\"", 'x',
+                      sizeof(((struct probe_observation *) 0)->value) - 1, "\"}]}");
+        ck_assert_int_eq(probe_report_parse(big, strlen(big), &r, &err), 0);
+        probe_report_free(&r);
+        free(big);
+        static const char *const bad[] = {
+                "{\"probes\":[{\"id\":\"PR-A\",\"errno\":0,\"value\":1}]}",
+                "{\"probes\":[{\"id\":\"PR-A\",\"errno\":0,\"value\":null}]}",
+                "{\"probes\":[{\"id\":\"PR-A\",\"errno\":0,\"value\":\"a\",\"value\":\"b\"}]}",
+        };
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                ck_assert_int_eq(probe_report_parse(bad[i], strlen(bad[i]), &r, &err), -EINVAL);
+                ck_assert_str_eq(err.path, "probes[0].value");
+        }
+}
+END_TEST
+
+/* docs/CONTROLS.md is committed text: it must hold a row for every probe, with its control. */
+START_TEST(controls_doc_in_step)
+{
+        char path[4096], *doc;
+        snprintf(path, sizeof(path), "%s/docs/CONTROLS.md", SRCDIR);
+        FILE *f = fopen(path, "r");
+        ck_assert_msg(f != NULL, "cannot open %s", path);
+        doc = calloc(1, 1 << 20);
+        ck_assert_ptr_nonnull(doc);
+        size_t n = fread(doc, 1, (1 << 20) - 1, f);
+        fclose(f);
+        ck_assert_uint_gt(n, 0);
+        for (size_t i = 0; i < probe_catalogue_len; i++) {
+                const struct probe_def *d = &probe_catalogue[i];
+                char head[64], ctl[160];
+                snprintf(head, sizeof(head), "\n| %s | ", d->id);
+                snprintf(ctl, sizeof(ctl), " | `%s` | ", d->control);
+                const char *row = strstr(doc, head);
+                ck_assert_msg(row != NULL, "docs/CONTROLS.md has no row for %s", d->id);
+                const char *end = strchr(row + 1, '\n');
+                const char *c = strstr(row, ctl);
+                ck_assert_msg(c && (!end || c < end), "docs/CONTROLS.md: %s's control is not `%s`", d->id, d->control);
+        }
+        free(doc);
+}
+END_TEST
+
 static Suite *probes_suite(void)
 {
         Suite *s = suite_create("probes");
-        struct { const char *name; const TTest *tests[8]; } cases[] = {
-                { "adjudicate", { catalogue_is_the_seeds_twelve, exec_is_eperm_only, errno_probes, success_probe,
-                                  missing_is_unverified_never_pass, check_probes, names } },
+        struct { const char *name; const TTest *tests[12]; } cases[] = {
+                { "adjudicate", { catalogue_grows_from_the_seeds, seed_expectations_unchanged, controls_parse,
+                                  exec_is_eperm_only, errno_probes, success_probe, missing_is_unverified_never_pass,
+                                  check_probes, names } },
+                { "growth", { new_errno_probes, killed_label, value_probes_need_a_value, caps_and_bits, seccomp_ids,
+                              views, limits, env_exact, parse_values, controls_doc_in_step } },
                 { "checks", { net_dev, env_keys, mounts_good, mounts_bad, mounts_stray } },
                 { "report", { parse_good, parse_bad, parse_huge, parse_hostile } },
         };

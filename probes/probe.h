@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal to the probe binary (denybox-probe): one observation's record, the helpers every
+ * observation shares (probe_util.c), and the observations themselves (probe.c: the seeds' 12;
+ * observe_kernel.c: system calls seccomp and exec-once must deny; observe_views.c: what the
+ * process can see of itself and its surroundings, and the limits). */
+#pragma once
+
+#include "catalogue.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CHILD_TIMEOUT_MS 2000
+
+/* What one probe observed (see report.c for how it is reported). */
+struct obs {
+        int err;
+        char actual[sizeof(((struct probe_observation *) 0)->actual)];
+        bool has_value;
+        char value[sizeof(((struct probe_observation *) 0)->value)];
+};
+
+/* What the launcher told the probe on its command line (what it should try to exceed). */
+struct probe_args {
+        long long pids_limit; /* -1: not given */
+        long long memory;     /* -1: not given */
+};
+extern struct probe_args probe_args;
+
+/* "what -> EPERM (Operation not permitted)" or "what -> succeeded" into o. */
+void record(struct obs *o, int err, const char *what);
+/* Two operations make one probe: the worse errno, both described. */
+void record_two(struct obs *o, const char *id, int e1, const char *what1, int e2, const char *what2);
+/* The value the probe's check reads; "..." is appended if it had to be cut (the checks know). */
+void set_value(struct obs *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* At most cap bytes of path into buf (holds cap + 1): 0, EFBIG if larger, or the errno. */
+int read_bounded(const char *path, char *buf, size_t cap, size_t *ret_len);
+/* Non-printable bytes as \ooo escapes; the length, or -1 if out is too small. */
+long escape_text(const char *in, size_t len, char *out, size_t size);
+int try_create(const char *path);
+int stat_errno(const char *path);
+long long now_ms(void);
+
+/* Runs fn(arg) in a forked child and returns the errno it reported through a pipe; 0 if it ended
+ * without reporting one (replaced by a successful exec); PROBE_ERR_KILLED(sig) if a signal killed
+ * it; -1 if it could not be run or did not end within CHILD_TIMEOUT_MS.  note says what happened
+ * when no errno came back. */
+int in_child(int (*fn)(int), int arg, char *note, size_t note_size);
+/* record() with in_child's note in brackets after what. */
+void record_child(struct obs *o, int err, const char *what, const char *note);
+
+/* observe_kernel.c */
+void probe_userns(struct obs *o);
+void probe_mount2(struct obs *o);
+void probe_umount(struct obs *o);
+void probe_chroot(struct obs *o);
+void probe_setns(struct obs *o);
+void probe_pivot(struct obs *o);
+void probe_tmp_exec(struct obs *o);
+void probe_tmp_mmap(struct obs *o);
+void probe_tiocsti(struct obs *o);
+void probe_tiocsti_high(struct obs *o);
+void probe_keyctl(struct obs *o);
+void probe_add_key(struct obs *o);
+void probe_bpf(struct obs *o);
+void probe_perf(struct obs *o);
+void probe_io_uring(struct obs *o);
+void probe_process_vm(struct obs *o);
+void probe_unix_socket(struct obs *o);
+void probe_i386(struct obs *o);
+void probe_x32(struct obs *o);
+void probe_clone3(struct obs *o);
+void probe_exec_fd(struct obs *o);
+
+/* observe_views.c */
+void probe_cap_inh(struct obs *o);
+void probe_cap_prm(struct obs *o);
+void probe_cap_eff(struct obs *o);
+void probe_cap_bnd(struct obs *o);
+void probe_cap_amb(struct obs *o);
+void probe_securebits(struct obs *o);
+void probe_nnp(struct obs *o);
+void probe_seccomp_mode(struct obs *o);
+void probe_ids(struct obs *o);
+void probe_pidns(struct obs *o);
+void probe_hostname(struct obs *o);
+void probe_cgroupns(struct obs *o);
+void probe_fds(struct obs *o);
+void probe_exe(struct obs *o);
+void probe_sys(struct obs *o);
+void probe_dev(struct obs *o);
+void probe_proc_mask(struct obs *o);
+void probe_pids(struct obs *o);
+void probe_memory(struct obs *o);
