@@ -68,7 +68,10 @@ const char *profile_builtin(const char *name, size_t *ret_len);
 const char *profile_builtin_name(size_t i);
 
 /* Compile into the two stages and the exec policy.  Always-on protections are added whatever the
- * profile says: non-native ABIs (i386, x32) closed, clone3 -> ENOSYS, io_uring_* -> EPERM. */
+ * profile says: non-native ABIs (i386, x32) -> KILL_PROCESS in stage 2 (ENOSYS in stage 1; a
+ * SIGSYS death is what tells "seccomp closed it" from "no such ABI here"), clone3 -> ENOSYS,
+ * io_uring_* and keyctl/add_key/request_key -> EPERM (or the profile's stricter action), no
+ * SECCOMP_FILTER_FLAG_NEW_LISTENER.  filter_set_pfc() lists them with their reasons. */
 int filter_set_compile(const struct profile *p, const struct filter_host *host,
                        struct filter_set *ret, struct dbx_error *err);
 void filter_set_free(struct filter_set *fs);

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* libFuzzer target: any bytes -> profile_parse -> filter_set_compile.  Must never crash, leak or
- * hang; errors must be one line.  Build (not yet wired into meson):
- *   clang -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ilauncher -Iseccomp -I<builddir>/seccomp \
- *         seccomp/fuzz_profile.c seccomp/profile.c seccomp/filter.c seccomp/builtin.c \
- *         launcher/error.c launcher/digest.c -lseccomp -lyajl -lnettle
- * Seed corpus: ../shared/profiles/{real,edge,bad}/. */
+ * hang; errors must be one line.  Built as tests/fuzz-profile with -Dfuzz=enabled (clang,
+ * ASan+UBSan: scripts/fuzz.sh sets up build-fuzz and runs it); the committed corpus
+ * (tests/fuzz/corpus) and ../shared/profiles/{real,edge,bad} are replayed by `meson test`
+ * (tests/fuzz/replay.c).  A leak found here gets a check case in tests/unit/test_filter.c too,
+ * which LeakSanitizer runs under the ASan build. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
