@@ -181,6 +181,20 @@ static int populate_embedded(const struct sandbox_config *c, int root, struct db
                 if ((r = mkdir_in_root(root, c->volumes[i].target, 0755)) < 0)
                         return dbx_error_set(err, -r, "cannot create %s in the embedded root: %s", c->volumes[i].target, strerror(-r));
 
+        /* A host /usr bound in (-v /usr:/usr:ro) brings programs that expect a merged-/usr layout:
+         * /bin, /sbin, /lib, /lib64 as links into /usr, as on Debian and most distributions. */
+        if (config_volume_at(c, "/usr")) {
+                static const char *const merged[][2] = {
+                        {"bin", "usr/bin"}, {"sbin", "usr/sbin"}, {"lib", "usr/lib"}, {"lib64", "usr/lib64"},
+                };
+                for (size_t i = 0; i < ELEMENTSOF(merged); i++) {
+                        char target[16];
+                        snprintf(target, sizeof(target), "/%s", merged[i][0]);
+                        if (!config_volume_at(c, target) && symlinkat(merged[i][1], root, merged[i][0]) < 0)
+                                return dbx_error_set(err, errno, "cannot create %s in the embedded root: %s", target, strerror(errno));
+                }
+        }
+
         _cleanup_close_ int etc = openat2_in_root(root, "/etc", O_PATH | O_DIRECTORY);
         if (etc < 0 || (r = write_file_at(etc, "passwd", embedded_passwd, 0644)) < 0 ||
             (r = write_file_at(etc, "group", embedded_group, 0644)) < 0)
