@@ -3,6 +3,7 @@
  * probes[], raw{mountinfo, env_keyset, proc_net_dev}, summary) plus what denybox adds. */
 #include "attest.h"
 #include "outfile.h"
+#include "version.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -117,6 +118,70 @@ static void gen_exec_log(yajl_gen g, const struct supervisor *sup)
         ki(g, "exec_log_dropped", (long long)sup->n_dropped);
 }
 
+static void step(yajl_gen g, const char *name, const char *result, const char *detail)
+{
+        yajl_gen_map_open(g);
+        kv(g, "step", name);
+        kv(g, "result", result);
+        if (detail)
+                kv(g, "detail", detail);
+        yajl_gen_map_close(g);
+}
+
+/* The executed sequence, step by step.  The child's steps run in a fixed order and the first
+ * failure is reported and ends the child, so the exec listener arriving means every child step
+ * before it succeeded; the supervisor's log shows the single exec. */
+static void gen_steps(yajl_gen g, const struct attestation *a)
+{
+        const struct sandbox_config *c = a->c;
+        const struct sandbox_result *res = &a->res;
+        char d[512];
+        size_t n;
+        const struct sandbox_step *steps = sandbox_child_steps(&n);
+        bool handed_off = res->sup.listener >= 0 || res->sup.n_log > 0;
+
+        s(g, "steps");
+        yajl_gen_array_open(g);
+        step(g, "preflight", "ok", "rootfs, volumes, /out writable, user namespaces, kernel");
+        snprintf(d, sizeof(d), "%s: stage 1 %zu insns, stage 2 %zu insns, bpf sha256 %s", a->profile_name,
+                 a->fs->stage1.len / 8, a->fs->stage2.len / 8, a->fs->bpf_sha256);
+        step(g, "compile_seccomp", "ok", d);
+        int k = snprintf(d, sizeof(d), "limits:");
+        for (int l = 0; l < _LIMIT_MAX && k > 0 && (size_t)k < sizeof(d); l++)
+                k += snprintf(d + k, sizeof(d) - (size_t)k, " %s=%s", limit_kind_name((enum limit_kind)l),
+                              limit_mech_name(res->cg.mech[l]));
+        step(g, "cgroups", config_weakened(c, WEAKEN_LIMITS) ? "skipped (--weaken limits)" : "ok", d);
+        snprintf(d, sizeof(d), "user mount ipc%s%s%s; cgroup namespace later%s", config_weakened(c, WEAKEN_PIDNS) ? "" : " pid",
+                 config_weakened(c, WEAKEN_NET) ? "" : " net", config_weakened(c, WEAKEN_UTS) ? "" : " uts",
+                 config_weakened(c, WEAKEN_CGROUPNS) ? " (skipped)" : "");
+        step(g, "clone", handed_off || res->established ? "ok" : "failed", d);
+        step(g, "write_maps", handed_off ? "ok" : "failed", NULL);
+        for (size_t i = 0; i < n; i++) {
+                const char *r = handed_off ? "ok" : "not reached or failed";
+                char changed[96] = "";
+                if (steps[i].weakened_by >= 0 && config_weakened(c, (enum weaken_layer)steps[i].weakened_by)) {
+                        snprintf(changed, sizeof(changed), "weakened (--weaken %s)", weaken_name((enum weaken_layer)steps[i].weakened_by));
+                        r = changed;
+                }
+                if (strcmp(steps[i].name, "build_new_root") == 0) {
+                        static const enum weaken_layer mount_layers[] = {WEAKEN_RO_ROOT, WEAKEN_RO_IN, WEAKEN_PIDNS, WEAKEN_DEV, WEAKEN_SYS, WEAKEN_TMP_NOEXEC};
+                        for (size_t m = 0; m < ELEMENTSOF(mount_layers); m++)
+                                if (config_weakened(c, mount_layers[m])) {
+                                        snprintf(changed, sizeof(changed), "weakened (--weaken %s)", weaken_name(mount_layers[m]));
+                                        r = changed;
+                                }
+                }
+                step(g, steps[i].name, r, steps[i].why);
+        }
+        bool own = res->sup.n_log > 0 && res->sup.log[0].own_exec;
+        step(g, "fork_payload", own ? "ok" : "not reached or failed", "pid 1 stays as init");
+        step(g, "exec_payload", own ? "ok" : "failed", own ? "the single exec the supervisor allowed" : NULL);
+        snprintf(d, sizeof(d), res->timed_out ? "killed by the timeout" : res->exited ? "exit %d" : "killed by signal %d",
+                 res->exited ? res->exit_code : res->signal);
+        step(g, "payload_end", "ok", d);
+        yajl_gen_array_close(g);
+}
+
 static void gen_raw(yajl_gen g, const struct probe_report *r)
 {
         s(g, "raw");
@@ -158,6 +223,8 @@ int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct
         kv(g, "seccomp_bpf_sha256", buf);
         kv(g, "seccomp_profile", a->profile_name);
         kv(g, "runtime", "denybox " DENYBOX_VERSION);
+        kv(g, "denybox_version", DENYBOX_VERSION);
+        kv(g, "denybox_build_id", DENYBOX_BUILD_ID);
         kv(g, "kernel", a->kernel);
         s(g, "sandbox");
         yajl_gen_map_open(g);
@@ -192,6 +259,7 @@ int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct
                 ki(g, "errno", a->fs->exec.errno_ret);
         yajl_gen_map_close(g);
         kv(g, "seccomp_warnings", a->fs->warnings);
+        gen_steps(g, a);
         gen_probes(g, a);
         gen_raw(g, &a->report);
         gen_exec_log(g, &a->res.sup);

@@ -14,6 +14,7 @@
 #include "filter.h"
 #include "preflight.h"
 #include "sandbox.h"
+#include "version.h"
 
 #define PROFILE_MAX_BYTES (4u << 20)
 
@@ -179,7 +180,7 @@ int main(int argc, char **argv)
                 r = 0;
                 goto out;
         case CMD_VERSION:
-                printf("denybox %s\n", DENYBOX_VERSION);
+                printf("denybox %s (build %s)\n", DENYBOX_VERSION, DENYBOX_BUILD_ID);
                 r = 0;
                 goto out;
         case CMD_RUN:

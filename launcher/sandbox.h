@@ -47,6 +47,7 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs,
 struct sandbox_step {
         const char *name;
         const char *why;
+        int weakened_by;   /* the enum weaken_layer that skips or changes this step, or -1 */
 };
 
 /* The child's steps, in order (for `denybox explain`). */

@@ -25,6 +25,11 @@ check "the bundle has all PASS (the seeds' 12 among them) and PR-EXEC-1 = EPERM"
 check "the seeds' strict profile is what was loaded (sha256 68b07c17...)" \
         jq -e '.seccomp_sha256 == "sha256:68b07c179a8c338d8aedca940150982106c793b75daadfaa323109ac309e8dbe"' "$T/ev1/sandbox-attestation-evidence.json"
 check "the supervisor denied the probe's execs" jq -e '[.exec_log[] | select(.decision == "denied")] | length >= 2' "$T/ev1/sandbox-attestation-evidence.json"
+check "the bundle lists the executed steps, every one ok, ending with the single exec" \
+        jq -e '(.steps | length) >= 20 and all(.steps[]; .result == "ok") and (.steps | map(.step) | index("exec_payload"))' "$T/ev1/sandbox-attestation-evidence.json"
+check "the bundle names denybox's version and build" jq -e '(.denybox_version | length) > 0 and (.denybox_build_id | length) > 0' "$T/ev1/sandbox-attestation-evidence.json"
+check "the bundle names the kernel and the compiled filter's sha256" jq -e '(.kernel | startswith("Linux")) and (.seccomp_bpf_sha256 | startswith("sha256:"))' "$T/ev1/sandbox-attestation-evidence.json"
+check "each probe names its layer and control" jq -e 'all(.probes[]; (.layer | length) > 0 and (.control | length) > 0)' "$T/ev1/sandbox-attestation-evidence.json"
 check "image digest says embedded" jq -e '.image_digest == "embedded"' "$T/ev1/sandbox-attestation-evidence.json"
 
 # 2. a busybox rootfs: /bin/sh exists, and exec is still EPERM (seccomp, not a missing shell)

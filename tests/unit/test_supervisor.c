@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT */
+/* The exec-once supervisor, live: a forked child loads the real stage-1 filter with a listener and
+ * hands it over; the supervisor under test lets the first exec through (CONTINUE: the kernel then
+ * answers it, ENOENT for a missing file) and answers every later one as the profile says, logging
+ * the path.  And fail-closed: with no supervisor listening, every exec fails (ENOSYS). */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "filter.h"
+#include "supervisor.h"
+
+static struct filter_set fs;
+
+static void compile_strict(void)
+{
+        size_t len;
+        const char *json = profile_builtin("strict", &len);
+        struct profile *p = NULL;
+        struct dbx_error err = {0};
+        struct filter_host host = {6, 1};
+        ck_assert_ptr_nonnull(json);
+        ck_assert_int_eq(profile_parse(json, len, &p, &err), 0);
+        ck_assert_int_eq(filter_set_compile(p, &host, &fs, &err), 0);
+        profile_free(p);
+}
+
+static int load_stage1(void)
+{
+        struct sock_fprog prog = {.len = (unsigned short)(fs.stage1.len / sizeof(struct sock_filter)),
+                                  .filter = (struct sock_filter *)fs.stage1.data};
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                return -1;
+        return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+}
+
+static void send_fd(int sock, int fd)
+{
+        char c = 'L';
+        struct iovec iov = {.iov_base = &c, .iov_len = 1};
+        union {
+                struct cmsghdr h;
+                char buf[CMSG_SPACE(sizeof(int))];
+        } u = {0};
+        struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
+        struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+        cm->cmsg_level = SOL_SOCKET;
+        cm->cmsg_type = SCM_RIGHTS;
+        cm->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+        if (sendmsg(sock, &m, 0) != 1)
+                _exit(90);
+}
+
+static int recv_fd(int sock)
+{
+        char c;
+        struct iovec iov = {.iov_base = &c, .iov_len = 1};
+        union {
+                struct cmsghdr h;
+                char buf[CMSG_SPACE(sizeof(int))];
+        } u;
+        struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
+        if (recvmsg(sock, &m, 0) != 1)
+                return -1;
+        struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+        int fd;
+        if (!cm || cm->cmsg_type != SCM_RIGHTS)
+                return -1;
+        memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+        return fd;
+}
+
+START_TEST(first_exec_continues_later_denied)
+{
+        int sv[2];
+        compile_strict();
+        ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+        pid_t child = fork();
+        ck_assert_int_ge(child, 0);
+        if (child == 0) {
+                close(sv[0]);
+                int l = load_stage1();
+                if (l < 0)
+                        _exit(91);
+                send_fd(sv[1], l);
+                close(l);
+                char *argv[] = {(char *)"x", NULL};
+                /* 1st: let through by the supervisor; the kernel then finds no such file */
+                long r1 = syscall(SYS_execve, "/nonexistent/denybox-first", argv, NULL);
+                int e1 = errno;
+                /* 2nd and 3rd: answered by the policy (strict: EPERM), whatever the path */
+                long r2 = syscall(SYS_execve, "/bin/true", argv, NULL);
+                int e2 = errno;
+                long r3 = syscall(SYS_execveat, AT_FDCWD, "/bin/true", argv, NULL, 0);
+                int e3 = errno;
+                _exit(r1 == -1 && e1 == ENOENT ? (r2 == -1 && e2 == EPERM ? (r3 == -1 && e3 == EPERM ? 0 : 3) : 2) : 1);
+        }
+        close(sv[1]);
+        struct supervisor s = {.listener = recv_fd(sv[0]), .init_pid = 1 /* not the child: its first exec is "ours" */,
+                               .policy = fs.exec};
+        ck_assert_int_ge(s.listener, 0);
+        ck_assert_int_eq(s.policy.verdict, EXEC_VERDICT_ERRNO);
+        for (int i = 0; i < 3; i++)
+                ck_assert_int_eq(supervisor_handle(&s), 0);
+        int status;
+        ck_assert_int_eq(waitpid(child, &status, 0), child);
+        ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
+        ck_assert_uint_eq(s.n_log, 3);
+        ck_assert(s.log[0].own_exec && s.log[0].allowed);
+        ck_assert_str_eq(s.log[0].path, "/nonexistent/denybox-first");
+        ck_assert(!s.log[1].allowed && s.log[1].err == EPERM);
+        ck_assert_str_eq(s.log[1].syscall, "execve");
+        ck_assert_str_eq(s.log[1].path, "/bin/true");
+        ck_assert(!s.log[2].allowed);
+        ck_assert_str_eq(s.log[2].syscall, "execveat");
+        close(s.listener);
+        filter_set_free(&fs);
+}
+END_TEST
+
+START_TEST(no_supervisor_fails_closed)
+{
+        compile_strict();
+        pid_t child = fork();
+        ck_assert_int_ge(child, 0);
+        if (child == 0) {
+                int l = load_stage1();
+                if (l < 0)
+                        _exit(91);
+                close(l); /* the supervisor is gone */
+                char *argv[] = {(char *)"true", NULL};
+                long r = syscall(SYS_execve, "/bin/true", argv, NULL);
+                _exit(r == -1 && errno == ENOSYS ? 0 : 1);
+        }
+        int status;
+        ck_assert_int_eq(waitpid(child, &status, 0), child);
+        ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "an exec got through with no supervisor");
+        filter_set_free(&fs);
+}
+END_TEST
+
+START_TEST(policy_allow_lets_every_exec_through)
+{
+        int sv[2];
+        compile_strict();
+        ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+        pid_t child = fork();
+        if (child == 0) {
+                close(sv[0]);
+                int l = load_stage1();
+                if (l < 0)
+                        _exit(91);
+                send_fd(sv[1], l);
+                close(l);
+                char *argv[] = {(char *)"x", NULL};
+                syscall(SYS_execve, "/nonexistent/a", argv, NULL);
+                long r = syscall(SYS_execve, "/nonexistent/b", argv, NULL);
+                _exit(r == -1 && errno == ENOENT ? 0 : 1); /* continued: the kernel answered */
+        }
+        close(sv[1]);
+        struct supervisor s = {.listener = recv_fd(sv[0]), .init_pid = 1, .policy = {.verdict = EXEC_VERDICT_ALLOW}};
+        ck_assert_int_eq(supervisor_handle(&s), 0);
+        ck_assert_int_eq(supervisor_handle(&s), 0);
+        int status;
+        ck_assert_int_eq(waitpid(child, &status, 0), child);
+        ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        ck_assert(s.log[1].allowed && !s.log[1].own_exec);
+        close(s.listener);
+        filter_set_free(&fs);
+}
+END_TEST
+
+int main(void)
+{
+        Suite *s = suite_create("supervisor");
+        TCase *tc = tcase_create("live");
+        tcase_set_timeout(tc, 30);
+        tcase_add_test(tc, first_exec_continues_later_denied);
+        tcase_add_test(tc, no_supervisor_fails_closed);
+        tcase_add_test(tc, policy_allow_lets_every_exec_through);
+        suite_add_tcase(s, tc);
+        SRunner *sr = srunner_create(s);
+        if (!getenv("CK_TAP_LOG_FILE_NAME"))
+                srunner_set_tap(sr, "-");
+        srunner_run_all(sr, CK_SILENT);
+        int failed = srunner_ntests_failed(sr);
+        srunner_free(sr);
+        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
