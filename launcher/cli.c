@@ -257,7 +257,7 @@ static int add_env(struct sandbox_config *c, const char *kv, const char *where, 
         if (!eq || eq == kv)
                 return dbx_error_set(err, EINVAL, "%s: '%s' is not KEY=VALUE", where, kv);
         for (const char *p = kv; p < eq; p++)
-                if (!(isalnum((unsigned char)*p) || *p == '_'))
+                if (!(isalnum((unsigned char)*p) || *p == '_') || (p == kv && isdigit((unsigned char)*p)))
                         return dbx_error_set(err, EINVAL, "%s: '%.*s' is not a valid variable name", where, (int)(eq - kv), kv);
         if (c->n_env >= MAX_ENV)
                 return dbx_error_set(err, EINVAL, "too many environment variables (at most %d)", MAX_ENV);
@@ -494,6 +494,15 @@ static int validate(struct sandbox_config *c, struct dbx_error *err)
                 return dbx_error_set(err, EINVAL, "seccomp takes one profile (a file or a built-in name)");
         if (c->argc > MAX_ARGS)
                 return dbx_error_set(err, E2BIG, "too many arguments for the payload (at most %d)", MAX_ARGS);
+        /* The kernel's limit for the one exec: argv + envp together within what the stack rlimit
+         * allows (2 MiB by default); say so now, not as a failed exec.  (Single strings cannot
+         * exceed MAX_ARG_STRLEN: denybox's own argv had to fit it, --env-file lines are shorter.) */
+        size_t total = 0;
+        for (size_t i = 0; i < c->argc + c->n_env; i++)
+                total += strlen(i < c->argc ? c->argv[i] : c->env[i - c->argc]) + 1 + sizeof(char *);
+        if (total > ARG_TOTAL_MAX)
+                return dbx_error_set(err, E2BIG, "arguments and environment take %zu bytes: at most %d fit the exec", total,
+                                     ARG_TOTAL_MAX);
         if (c->weaken && c->command != CMD_ATTEST && c->command != CMD_RUN && c->command != CMD_EXPLAIN)
                 return dbx_error_set(err, EINVAL, "--weaken belongs to attest and run (test-only negative controls)");
         if (c->bpf_out && c->command != CMD_SECCOMP)

@@ -17,6 +17,7 @@
 #define MAX_VOLUMES 32
 #define MAX_ENV 256
 #define MAX_ARGS 4096
+#define ARG_TOTAL_MAX (2 * 1024 * 1024) /* argv + envp under the default 8 MiB stack rlimit */
 
 enum command {
         CMD_NONE,

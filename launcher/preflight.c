@@ -67,20 +67,22 @@ static int check_userns(struct dbx_error *err)
                 const char *path, *name;
                 long bad;
                 bool root_too;
+                const char *fix;
         } knobs[] = {
-                {"/proc/sys/user/max_user_namespaces", "user.max_user_namespaces", 0, true},
-                {"/proc/sys/kernel/unprivileged_userns_clone", "kernel.unprivileged_userns_clone", 0, false},
-                {"/proc/sys/kernel/apparmor_restrict_unprivileged_userns", "kernel.apparmor_restrict_unprivileged_userns", 1, false},
+                {"/proc/sys/user/max_user_namespaces", "user.max_user_namespaces", 0, true,
+                 "it applies to root too: raise it (sysctl -w user.max_user_namespaces=15000)"},
+                {"/proc/sys/kernel/unprivileged_userns_clone", "kernel.unprivileged_userns_clone", 0, false,
+                 "run denybox under sudo, or set it to 1"},
+                {"/proc/sys/kernel/apparmor_restrict_unprivileged_userns", "kernel.apparmor_restrict_unprivileged_userns", 1, false,
+                 "AppArmor restricts unprivileged user namespaces: run denybox under sudo, or set it to 0"},
         };
         bool root = geteuid() == 0;
         for (size_t i = 0; i < ELEMENTSOF(knobs); i++) {
                 if (!knobs[i].root_too && root)
                         continue;
                 if (read_sysctl(knobs[i].path) == knobs[i].bad)
-                        return dbx_error_set(err, EPERM,
-                                             "user namespaces are disabled for this user by sysctl %s=%ld; "
-                                             "run denybox under sudo or change the sysctl",
-                                             knobs[i].name, knobs[i].bad);
+                        return dbx_error_set(err, EPERM, "user namespaces are disabled here by sysctl %s=%ld; %s",
+                                             knobs[i].name, knobs[i].bad, knobs[i].fix);
         }
         return 0;
 }
@@ -119,6 +121,12 @@ static int check_rootfs(const struct sandbox_config *c, struct dbx_error *err)
         char real[PATH_MAX];
         if (!realpath(c->rootfs, real) || strcmp(real, "/") == 0)
                 return dbx_error_set(err, EPERM, "--rootfs %s: refusing the host's own root as the sandbox root", c->rootfs);
+        /* Someone else who can write the rootfs could change it under the running sandbox. */
+        if ((st.st_mode & (S_IWGRP | S_IWOTH)) || (st.st_uid != geteuid() && st.st_uid != 0))
+                return dbx_error_set(err, EPERM,
+                                     "--rootfs %s is unsafe: it is writable by others or owned by another user (uid %u); "
+                                     "use a root owned by you or root with mode 0755",
+                                     c->rootfs, (unsigned)st.st_uid);
 
         /* Mount points must exist: denybox never writes into a host rootfs. */
         const char *need[MAX_VOLUMES + 5] = {"/proc", "/dev", "/tmp", "/in", "/out"};

@@ -6,7 +6,7 @@ packages=(
         gcc libc6-dev pkg-config meson ninja-build          # build
         libseccomp-dev libcap-dev libyajl-dev nettle-dev     # libraries (static archives included)
         check                                                # unit suites
-        busybox-static jq util-linux bsdutils python3        # integration tests: a shell rootfs, JSON, setpriv, script, a dynamic program
+        busybox-static jq util-linux bsdutils procps python3 # integration tests: a shell rootfs, JSON, setpriv, script, pgrep, a dynamic program
         libxml2-utils                                        # JUnit XML validation (xmllint)
 )
 [ "${DENYBOX_WITH_BENCH:-0}" = 1 ] && packages+=(bubblewrap hyperfine time gnuplot-nox)

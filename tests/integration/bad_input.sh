@@ -39,4 +39,37 @@ expect_fail 126 "not an executable" run --rootfs "$T/r" -- /etc/passwd
 expect_fail 64 "has no directory /data" run --rootfs "$T/r" -v "$T/in:/data:ro" -- /bin/true
 expect_fail 64 "--privileged is refused" run --privileged -- /bin/true
 expect_fail 64 "unknown option" attest --frobnicate
+expect_fail 64 "No such file or directory" run -v "$T/nonexistent:/in:ro" -- /bin/true
+expect_fail 64 "No such file or directory" run -v "$T/nonexistent-out:/out:rw" -- /bin/true
+mkdir -p "$T/ww" && cp -a "$T/r/." "$T/ww/" && chmod 0777 "$T/ww"
+expect_fail 64 "is unsafe" run --rootfs "$T/ww" -- /bin/true
+expect_fail 64 "--network host is refused" run --network host -- /bin/true
+expect_fail 64 "--cap-add SYS_ADMIN is refused" run --cap-add SYS_ADMIN -- /bin/true
+expect_fail 64 "engine socket" run -v /var/run/docker.sock:/var/run/docker.sock -- /bin/true
+expect_fail 64 "refusing 'exec'" run --tmpfs /tmp:exec -- /bin/true
+expect_fail 64 "at least --memory" run --memory 64m --memory-swap 32m -- /bin/true
+expect_fail 64 "positive size" run --memory lots -- /bin/true
+expect_fail 64 "whole seconds" run --timeout 0 -- /bin/true
+expect_fail 64 "takes no command" attest -- /bin/sh
+expect_fail 64 "unknown layer" attest --weaken everything
+expect_fail 64 "numeric" run --user nobody -- /bin/true
+expect_fail 64 "missing the command" run
+expect_fail 64 "unknown command" frobnicate
+printf 'GOOD=1\n1BAD=2\n' >"$T/env"
+expect_fail 64 "line 2" run --env-file "$T/env" -- /bin/true
+expect_fail 64 "too many arguments" run -- /bin/true $(seq 5000)
+awk 'BEGIN { for (i = 0; i < 255; i++) { printf "V%d=", i; for (j = 0; j < 8000; j++) printf "a"; printf "\n" } }' >"$T/bigenv"
+expect_fail 64 "fit the exec" run --env-file "$T/bigenv" -- /bin/true "$(head -c 120000 /dev/zero | tr '\0' a)"
+# user namespaces switched off by sysctl: named, with the fix (a child user namespace of our own
+# where we may lower the limit, so the host is not touched)
+if unshare -U -r true 2>/dev/null; then
+        unshare -U -r sh -c 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$0" run -- /bin/true' "$DENYBOX" >"$T/out" 2>"$T/err"
+        rc=$?
+        check "user.max_user_namespaces=0 is named, exit 64 (rc=$rc)" [ $rc = 64 ] && has "sysctl user.max_user_namespaces=0" "$T/err" && one_line "$T/err"
+else
+        not_ok "unshare -U cannot run here, so the sysctl case is untested"
+fi
+# nothing started, nothing written: a bad input never reaches the payload or the output directory
+expect_fail 64 "--network host is refused" attest --network host -o "$T/never"
+check "no output directory was created for a refused attest" [ ! -e "$T/never" ]
 finish
