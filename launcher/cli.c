@@ -23,13 +23,17 @@ const char *weaken_name(enum weaken_layer w)
 
 static int parse_weaken(struct sandbox_config *c, const char *v, struct dbx_error *err)
 {
-        for (int w = 0; w < _WEAKEN_MAX; w++)
-                if (strcmp(v, weaken_name((enum weaken_layer)w)) == 0) {
+        char known[256] = "";
+        size_t n = 0;
+        for (int w = 0; w < _WEAKEN_MAX; w++) {
+                const char *name = weaken_name((enum weaken_layer)w);
+                if (strcmp(v, name) == 0) {
                         c->weaken |= 1u << w;
                         return 0;
                 }
-        return dbx_error_set(err, EINVAL, "--weaken '%s': unknown layer (net, seccomp, exec-once, env, ro-root, ro-in, "
-                             "caps, nnp, user, pidns, uts, cgroupns, proc-mask, dev, sys, tmp-noexec, fds, session, init, limits)", v);
+                n += (size_t)snprintf(known + n, sizeof(known) - n, "%s%s", w ? ", " : "", name);
+        }
+        return dbx_error_set(err, EINVAL, "--weaken '%s': unknown layer (%s)", v, known);
 }
 
 void config_default_attest_limits(struct sandbox_config *c)

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalogue.h"
 #include "config.h"
+#include "tap.h"
 
 static int parse(struct sandbox_config *c, struct dbx_error *err, const char *const *args)
 {
@@ -159,6 +161,33 @@ START_TEST(host_ids)
 }
 END_TEST
 
+/* The probes' controls name --weaken layers: the two lists must be the same (the catalogue is
+ * compiled into the probe binary too, so it keeps its own copy). */
+START_TEST(weaken_layers_match_probe_controls)
+{
+        size_t n = 0;
+        for (int w = 0; w < _WEAKEN_MAX; w++) {
+                const char *name = weaken_name((enum weaken_layer)w);
+                ck_assert_msg(probe_control_valid(name), "--weaken %s is not a known probe control", name);
+        }
+        for (const char *const *l = probe_control_layers; *l; l++) {
+                int w;
+                for (w = 0; w < _WEAKEN_MAX; w++)
+                        if (strcmp(*l, weaken_name((enum weaken_layer)w)) == 0)
+                                break;
+                if (w == _WEAKEN_MAX) /* a test set-up, not a layer */
+                        ck_assert_msg(strcmp(*l, PROBE_CONTROL_ROOTFS_DOCKER_SOCK) == 0 ||
+                                              strcmp(*l, PROBE_CONTROL_OUT_UNWRITABLE) == 0,
+                                      "probe control '%s' is no --weaken layer", *l);
+                n++;
+        }
+        ck_assert_uint_eq(n, _WEAKEN_MAX + 2);
+        /* and every probe's control is made of known names */
+        for (size_t i = 0; i < probe_catalogue_len; i++)
+                ck_assert_msg(probe_control_valid(probe_catalogue[i].control), "%s", probe_catalogue[i].id);
+}
+END_TEST
+
 int main(void)
 {
         Suite *s = suite_create("cli");
@@ -168,12 +197,7 @@ int main(void)
         tcase_add_test(tc, sizes);
         tcase_add_test(tc, builtin_profile_names);
         tcase_add_test(tc, host_ids);
+        tcase_add_test(tc, weaken_layers_match_probe_controls);
         suite_add_tcase(s, tc);
-        SRunner *sr = srunner_create(s);
-        if (!getenv("CK_TAP_LOG_FILE_NAME"))
-                srunner_set_tap(sr, "-");
-        srunner_run_all(sr, CK_SILENT);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return run_suite_tap(s);
 }

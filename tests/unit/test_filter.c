@@ -39,6 +39,7 @@
 #endif
 #ifdef DENYBOX_LSAN
 #include <sanitizer/lsan_interface.h>
+#include "tap.h"
 #endif
 
 static const struct filter_host host61 = { 6, 1 };
@@ -750,10 +751,5 @@ int main(void)
         tcase_add_test(live, live_edge_profiles);
         tcase_add_test(live, live_stage1_notify);
         suite_add_tcase(s, live);
-        SRunner *sr = srunner_create(s);
-        srunner_set_tap(sr, "-");
-        srunner_run_all(sr, CK_SILENT);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? 1 : 0;
+        return run_suite_tap(s);
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "tap.h"
 
 static const char *const seed_ids[] = { "PR-NET-1", "PR-NET-2", "PR-SOCK-1", "PR-ENV-1", "PR-FS-RO-IN",
         "PR-FS-ESC-1", "PR-FS-ESC-2", "PR-FS-OUT-OK", "PR-EXEC-1", "PR-MOUNT-1", "PR-SOCK-DOCKER", "PR-PTRACE-1" };
@@ -974,11 +975,5 @@ static Suite *probes_suite(void)
 
 int main(void)
 {
-        SRunner *sr = srunner_create(probes_suite());
-        if (!getenv("CK_TAP_LOG_FILE_NAME"))
-                srunner_set_tap(sr, "-");
-        srunner_run_all(sr, CK_SILENT);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return run_suite_tap(probes_suite());
 }

@@ -10,6 +10,7 @@
 
 #include "filter.h"
 #include "profile.h"
+#include "tap.h"
 
 static const struct filter_host host61 = { 6, 1 };
 
@@ -438,10 +439,5 @@ int main(void)
         tcase_add_test(tc, includes_excludes_like_moby);
         tcase_add_test(tc, host_from_release);
         suite_add_tcase(s, tc);
-        SRunner *sr = srunner_create(s);
-        srunner_set_tap(sr, "-");
-        srunner_run_all(sr, CK_SILENT);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? 1 : 0;
+        return run_suite_tap(s);
 }

@@ -18,6 +18,7 @@
 
 #include "filter.h"
 #include "supervisor.h"
+#include "tap.h"
 
 static struct filter_set fs;
 
@@ -189,11 +190,5 @@ int main(void)
         tcase_add_test(tc, no_supervisor_fails_closed);
         tcase_add_test(tc, policy_allow_lets_every_exec_through);
         suite_add_tcase(s, tc);
-        SRunner *sr = srunner_create(s);
-        if (!getenv("CK_TAP_LOG_FILE_NAME"))
-                srunner_set_tap(sr, "-");
-        srunner_run_all(sr, CK_SILENT);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return run_suite_tap(s);
 }
