@@ -27,6 +27,7 @@
 
 #include "filter.h"
 #include "profile.h"
+#include "tap.h"
 
 /* Under ASan (build-asan) a leak in the compiler fails the case that caused it, not only the
  * whole process at exit. */
@@ -39,7 +40,6 @@
 #endif
 #ifdef DENYBOX_LSAN
 #include <sanitizer/lsan_interface.h>
-#include "tap.h"
 #endif
 
 static const struct filter_host host61 = { 6, 1 };
