@@ -151,8 +151,11 @@ static int decide(const struct limits *l, struct cgroup_plan *p, char *v2_par, s
         const int64_t asked[_LIMIT_MAX] = {l->pids, l->memory, l->memory_swap, l->cpus_milli};
         bool have_v2 = v2_parent(v2_par, v2_size);
         char avail[PATH_MAX + 64], dir[PATH_MAX];
-        snprintf(avail, sizeof(avail), "%s/cgroup.controllers", v2_par);
-        if (have_v2 && geteuid() != 0)
+        /* root: what the v2 root offers (prepare_v2 enables it down to <root>/denybox, which may not
+         * exist yet); unprivileged: what the delegated parent already passes down */
+        if (have_v2 && geteuid() == 0)
+                snprintf(avail, sizeof(avail), "%s/cgroup.controllers", v2_root());
+        else
                 snprintf(avail, sizeof(avail), "%s/cgroup.subtree_control", v2_par);
 
         for (int k = 0; k < _LIMIT_MAX; k++) {
