@@ -64,9 +64,14 @@ static int load_profile(const char *ref, struct loaded_profile *lp, struct dbx_e
 
         if (builtin) {
                 json = profile_builtin(name, &len);
-                if (!json)
-                        return dbx_error_set(err, ENOENT, "seccomp profile '%s': no such built-in profile (strict, startup-safe) "
-                                             "and not a path (give a file as ./%s)", name, name);
+                if (!json) {
+                        char known[128] = "";
+                        size_t k = 0;
+                        for (size_t i = 0; profile_builtin_name(i); i++)
+                                k += (size_t)snprintf(known + k, sizeof(known) - k, "%s%s", i ? ", " : "", profile_builtin_name(i));
+                        return dbx_error_set(err, ENOENT, "seccomp profile '%s': no such built-in profile (%s) "
+                                             "and not a path (give a file as ./%s)", name, known, name);
+                }
                 snprintf(lp->name, sizeof(lp->name), "builtin:%s", name);
         } else {
                 if ((r = read_file(name, PROFILE_MAX_BYTES, &text, &len, err)) < 0)
@@ -218,7 +223,14 @@ int main(int argc, char **argv)
 
         /* 2. the seccomp filters are compiled before any namespace exists */
         struct filter_host host = this_host();
-        if (load_profile(c.seccomp_profile, &lp, &err) < 0 || filter_set_compile(lp.p, &host, &fs, &err) < 0) {
+        if (load_profile(c.seccomp_profile, &lp, &err) < 0) {
+                r = fail(EXIT_USAGE, &err);
+                goto out;
+        }
+        if (filter_set_compile(lp.p, &host, &fs, &err) < 0) {
+                char line[1024];
+                struct dbx_error e = err;
+                dbx_error_set(&err, e.code, "seccomp profile %s: %s", lp.name, dbx_error_line(&e, line, sizeof(line)));
                 r = fail(EXIT_USAGE, &err);
                 goto out;
         }

@@ -89,6 +89,19 @@ static int build_stage1(scmp_filter_ctx *ret, struct dbx_error *err)
                         return dbx_error_set(err, -r, "libseccomp: stage 1 rule for %s: %s", exec_names[i], strerror(-r));
                 }
         }
+        /* No second notify listener, whatever stage 2 says.  The kernel reads seccomp(2)'s op as 32
+         * bits, so the comparison is masked to them: SET_MODE_FILTER | 1 << 32 is the same op to the
+         * kernel.  (Stage 2 adds the same guard where the profile allows seccomp; it cannot mask,
+         * because its other rules for seccomp must stay disjoint.  The kernel itself also refuses a
+         * second listener in one filter chain: EBUSY.) */
+        int r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), seccomp_syscall_resolve_name("seccomp"), 2,
+                                 SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffULL, SECCOMP_SET_MODE_FILTER),
+                                 SCMP_A1(SCMP_CMP_MASKED_EQ, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+                                         SECCOMP_FILTER_FLAG_NEW_LISTENER));
+        if (r < 0) {
+                seccomp_release(ctx);
+                return dbx_error_set(err, -r, "libseccomp: stage 1 rule for seccomp: %s", strerror(-r));
+        }
         *ret = ctx;
         return 0;
 }
@@ -230,7 +243,8 @@ static int pfc_stage2_header(char **ret, struct dbx_error *err)
 int filter_set_pfc(const struct profile *p, const struct filter_host *host, char **ret, struct dbx_error *err)
 {
         static const char h1[] = "# denybox stage 1: execve/execveat -> user notification (exec-once supervisor);\n"
-                                 "# non-native ABIs -> ERRNO(38) here, so an i386 execve cannot bypass it\n";
+                                 "# non-native ABIs -> ERRNO(38) here, so an i386 execve cannot bypass it;\n"
+                                 "# seccomp(SET_MODE_FILTER, NEW_LISTENER) -> ERRNO(1), op compared as the kernel's 32 bits\n";
         scmp_filter_ctx s1 = NULL, s2 = NULL;
         struct exec_policy ep;
         uint8_t *t1 = NULL, *t2 = NULL;
