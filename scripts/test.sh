@@ -10,9 +10,16 @@ if [ "${CI:-}" = true ]; then
 fi
 bash scripts/install-deps.sh
 
+status=0
 bash scripts/build.sh build
-meson test -C build --print-errorlogs --num-processes 2
+meson test -C build --print-errorlogs --num-processes 2 || status=1
 
 bash scripts/build.sh build-asan -Dstatic=false -Db_sanitize=address,undefined -Db_lundef=false
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-        meson test -C build-asan --print-errorlogs --num-processes 2
+        meson test -C build-asan --print-errorlogs --num-processes 2 || status=1
+
+# One closing line over both runs (static build, then ASan+UBSan build).
+passed=$(cat build/meson-logs/testlog.json build-asan/meson-logs/testlog.json | jq -r .result | grep -c '^OK$' || true)
+total=$(cat build/meson-logs/testlog.json build-asan/meson-logs/testlog.json | jq -r .result | grep -c . || true)
+echo "tests: $passed passed, $((total - passed)) failed"
+exit $status
