@@ -8,7 +8,7 @@
 
 #include "catalogue.h"
 #include "config.h"
-#include "tap.h"
+#include "unit.h"
 
 static int parse(struct sandbox_config *c, struct dbx_error *err, const char *const *args)
 {

@@ -27,7 +27,7 @@
 
 #include "filter.h"
 #include "profile.h"
-#include "tap.h"
+#include "unit.h"
 
 /* Under ASan (build-asan) a leak in the compiler fails the case that caused it, not only the
  * whole process at exit. */
@@ -44,20 +44,6 @@
 
 static const struct filter_host host61 = { 6, 1 };
 
-static char *slurp(const char *path, size_t *len)
-{
-        FILE *f = fopen(path, "re");
-        ck_assert_msg(f, "cannot open %s", path);
-        fseek(f, 0, SEEK_END);
-        long n = ftell(f);
-        rewind(f);
-        char *buf = malloc((size_t)n + 1);
-        ck_assert(buf && fread(buf, 1, (size_t)n, f) == (size_t)n);
-        fclose(f);
-        buf[n] = 0;
-        *len = (size_t)n;
-        return buf;
-}
 
 static struct profile *parse_text(const char *json)
 {

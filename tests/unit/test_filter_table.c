@@ -31,6 +31,7 @@
 #include "bpf_sim.h"
 #include "filter.h"
 #include "profile.h"
+#include "unit.h"
 
 static const struct filter_host host61 = { 6, 1 };
 
@@ -252,20 +253,6 @@ static const struct table tables[] = {
 
 /* ---- helpers ---- */
 
-static char *slurp(const char *path, size_t *len)
-{
-        FILE *f = fopen(path, "re");
-        ck_assert_msg(f, "cannot open %s", path);
-        fseek(f, 0, SEEK_END);
-        long n = ftell(f);
-        rewind(f);
-        char *buf = malloc((size_t)n + 1);
-        ck_assert(buf && fread(buf, 1, (size_t)n, f) == (size_t)n);
-        fclose(f);
-        buf[n] = 0;
-        *len = (size_t)n;
-        return buf;
-}
 
 static void compile_named(const char *name, struct filter_set *fs)
 {
@@ -732,11 +719,5 @@ int main(void)
         tcase_add_test(live, sim_agrees_with_kernel);
         tcase_add_test(live, int_argument_truncation);
         suite_add_tcase(s, live);
-        SRunner *sr = srunner_create(s);
-        if (!getenv("CK_TAP_LOG_FILE_NAME"))
-                srunner_set_tap(sr, "-");
-        srunner_run_all(sr, CK_SILENT);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? 1 : 0;
+        return run_suite_tap(s);
 }

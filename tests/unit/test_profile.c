@@ -10,32 +10,10 @@
 
 #include "filter.h"
 #include "profile.h"
-#include "tap.h"
+#include "unit.h"
 
 static const struct filter_host host61 = { 6, 1 };
 
-static char *slurp(const char *path, size_t *len)
-{
-        FILE *f = fopen(path, "re");
-        ck_assert_msg(f, "cannot open %s", path);
-        char *buf = NULL;
-        size_t cap = 0, n = 0;
-        for (;;) {
-                if (n == cap) {
-                        cap = cap ? cap * 2 : 4096;
-                        buf = realloc(buf, cap + 1);
-                        ck_assert(buf);
-                }
-                size_t k = fread(buf + n, 1, cap - n, f);
-                if (k == 0)
-                        break;
-                n += k;
-        }
-        fclose(f);
-        buf[n] = 0;
-        *len = n;
-        return buf;
-}
 
 /* Parse then compile; returns 0 or the first negative errno, err filled. */
 static int load_text(const char *json, size_t len, struct dbx_error *err)

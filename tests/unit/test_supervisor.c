@@ -18,7 +18,7 @@
 
 #include "filter.h"
 #include "supervisor.h"
-#include "tap.h"
+#include "unit.h"
 
 static struct filter_set fs;
 
@@ -81,7 +81,9 @@ static int recv_fd(int sock)
         return fd;
 }
 
-START_TEST(first_exec_continues_later_denied)
+/* Fork a child that loads the real stage 1 and hands its listener over; the child then runs
+ * body (which _exits).  Returns the child's pid; *ret_listener is the supervisor's end. */
+static pid_t fork_stage1_child(void (*body)(void), int *ret_listener)
 {
         int sv[2];
         compile_strict();
@@ -95,21 +97,36 @@ START_TEST(first_exec_continues_later_denied)
                         _exit(91);
                 send_fd(sv[1], l);
                 close(l);
-                char *argv[] = {(char *)"x", NULL};
-                /* 1st: let through by the supervisor; the kernel then finds no such file */
-                long r1 = syscall(SYS_execve, "/nonexistent/denybox-first", argv, NULL);
-                int e1 = errno;
-                /* 2nd and 3rd: answered by the policy (strict: EPERM), whatever the path */
-                long r2 = syscall(SYS_execve, "/bin/true", argv, NULL);
-                int e2 = errno;
-                long r3 = syscall(SYS_execveat, AT_FDCWD, "/bin/true", argv, NULL, 0);
-                int e3 = errno;
-                _exit(r1 == -1 && e1 == ENOENT ? (r2 == -1 && e2 == EPERM ? (r3 == -1 && e3 == EPERM ? 0 : 3) : 2) : 1);
+                body();
+                _exit(92);
         }
         close(sv[1]);
-        struct supervisor s = {.listener = recv_fd(sv[0]), .init_pid = 1 /* not the child: its first exec is "ours" */,
+        *ret_listener = recv_fd(sv[0]);
+        close(sv[0]);
+        ck_assert_int_ge(*ret_listener, 0);
+        return child;
+}
+
+static void three_execs(void)
+{
+        char *argv[] = {(char *)"x", NULL};
+        /* 1st: let through by the supervisor; the kernel then finds no such file */
+        long r1 = syscall(SYS_execve, "/nonexistent/denybox-first", argv, NULL);
+        int e1 = errno;
+        /* 2nd and 3rd: answered by the policy (strict: EPERM), whatever the path */
+        long r2 = syscall(SYS_execve, "/bin/true", argv, NULL);
+        int e2 = errno;
+        long r3 = syscall(SYS_execveat, AT_FDCWD, "/bin/true", argv, NULL, 0);
+        int e3 = errno;
+        _exit(r1 == -1 && e1 == ENOENT ? (r2 == -1 && e2 == EPERM ? (r3 == -1 && e3 == EPERM ? 0 : 3) : 2) : 1);
+}
+
+START_TEST(first_exec_continues_later_denied)
+{
+        int listener;
+        pid_t child = fork_stage1_child(three_execs, &listener);
+        struct supervisor s = {.listener = listener, .init_pid = 1 /* not the child: its first exec is "ours" */,
                                .policy = fs.exec};
-        ck_assert_int_ge(s.listener, 0);
         ck_assert_int_eq(s.policy.verdict, EXEC_VERDICT_ERRNO);
         for (int i = 0; i < 3; i++)
                 ck_assert_int_eq(supervisor_handle(&s), 0);
@@ -150,26 +167,19 @@ START_TEST(no_supervisor_fails_closed)
 }
 END_TEST
 
+static void two_execs(void)
+{
+        char *argv[] = {(char *)"x", NULL};
+        syscall(SYS_execve, "/nonexistent/a", argv, NULL);
+        long r = syscall(SYS_execve, "/nonexistent/b", argv, NULL);
+        _exit(r == -1 && errno == ENOENT ? 0 : 1); /* continued: the kernel answered */
+}
+
 START_TEST(policy_allow_lets_every_exec_through)
 {
-        int sv[2];
-        compile_strict();
-        ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
-        pid_t child = fork();
-        if (child == 0) {
-                close(sv[0]);
-                int l = load_stage1();
-                if (l < 0)
-                        _exit(91);
-                send_fd(sv[1], l);
-                close(l);
-                char *argv[] = {(char *)"x", NULL};
-                syscall(SYS_execve, "/nonexistent/a", argv, NULL);
-                long r = syscall(SYS_execve, "/nonexistent/b", argv, NULL);
-                _exit(r == -1 && errno == ENOENT ? 0 : 1); /* continued: the kernel answered */
-        }
-        close(sv[1]);
-        struct supervisor s = {.listener = recv_fd(sv[0]), .init_pid = 1, .policy = {.verdict = EXEC_VERDICT_ALLOW}};
+        int listener;
+        pid_t child = fork_stage1_child(two_execs, &listener);
+        struct supervisor s = {.listener = listener, .init_pid = 1, .policy = {.verdict = EXEC_VERDICT_ALLOW}};
         ck_assert_int_eq(supervisor_handle(&s), 0);
         ck_assert_int_eq(supervisor_handle(&s), 0);
         int status;
