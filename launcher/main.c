@@ -31,20 +31,25 @@ static const char usage[] =
         "  --tmpfs /tmp[:OPTS]          size of /tmp (always noexec,nosuid,nodev)\n"
         "  -u, --user UID[:GID]         sandbox user (default 65532:65532)\n"
         "  --security-opt seccomp=PROFILE   a Docker/OCI JSON file or a built-in name\n"
-        "                               (strict [default], startup-safe)\n"
+        "                               (strict [default], startup-safe, default-deny)\n"
         "  --security-opt no-new-privileges  accepted: always on\n"
         "  --network none, --read-only, --cap-drop ALL  accepted: always so\n"
         "  -e, --env KEY=VALUE, --env-file FILE   add to the scrubbed environment\n"
         "  -w, --workdir DIR            working directory inside\n"
-        "  --pids-limit N, -m/--memory SIZE, --memory-swap SIZE, --cpus N   resource limits\n"
+        "  --pids-limit N, -m/--memory SIZE, --memory-swap SIZE, --cpus N\n"
+        "                               limits: cgroup v2, else v1, else rlimit (explain says which)\n"
         "  --timeout SECONDS            kill the sandbox after this long\n"
         "  -o, --output DIR             attest: where the bundle goes (default ./denybox-evidence)\n"
         "  --json                       attest: print the bundle on stdout\n"
+        "  --weaken LAYER               TEST ONLY: remove one layer (negative control; never an\n"
+        "                               attestation): net seccomp exec-once env ro-root ro-in caps nnp\n"
+        "                               user pidns uts cgroupns proc-mask dev sys tmp-noexec fds\n"
+        "                               session init limits\n"
         "Refused: --privileged, --network host, --pid/--ipc/--uts/--userns host, --cap-add,\n"
         "         --device, -t, seccomp=unconfined, engine sockets as volumes.\n"
         "Exit codes: run: the payload's status (128+N for signal N), 124 timeout, 126/127 payload\n"
-        "not executable/not found; attest: 0 all probes PASS, 2 a probe FAILED or UNVERIFIED;\n"
-        "both: 3 the sandbox could not be established, 64 usage error or bad input.\n";
+        "not executable/not found; attest: 0 all probes PASS, 2 a probe FAILED or UNVERIFIED (or\n"
+        "--weaken); both: 3 the sandbox could not be established, 64 usage error or bad input.\n";
 
 struct loaded_profile {
         char name[4096];
