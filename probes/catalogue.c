@@ -152,7 +152,7 @@ const struct probe_def probe_catalogue[] = {
         VALUE_PROBE("PR-PIDS-1", "fork children (that wait) until fork fails, at most pids-limit + 1",
                     "fork fails with EAGAIN(11) before pids-limit + 1 children", LAYER_LIMITS, "limits",
                     probe_value_pids),
-        VALUE_PROBE("PR-MEM-1", "in a child, mmap(MAP_POPULATE) and touch memory + 16 MiB",
+        VALUE_PROBE("PR-MEM-1", "in a child, mmap (huge pages where possible) and touch memory + 16 MiB",
                     "ENOMEM(12), or the child killed by SIGKILL (1009)", LAYER_LIMITS, "limits",
                     probe_value_memory),
 };
