@@ -425,8 +425,8 @@ p()
 p("`attest` is 53 probes plus two costs that are the point of two probes, not overhead:")
 p()
 p("- **PR-MEM-1 touches memory past the limit** to show the limit holds (the child must be killed "
-  "or refused). Under the seeds' default `--memory 256m` that is ~272 MiB of page faults and "
-  "zeroing plus an OOM kill: about 150 ms, and the probe child's RSS is what `/usr/bin/time` "
+  "or refused). Under the seeds' default `--memory 256m` that is ~272 MiB of page faults (2 MiB huge pages where the kernel has them; 4 KiB pages cost ~150 ms) and "
+  "zeroing plus an OOM kill: about 30-40 ms, and the probe child's RSS is what `/usr/bin/time` "
   "reports as the maximum RSS of `attest` (the launcher itself stays near 2 MiB). With "
   "`--memory 16m` the whole attest takes ~45-50 ms.")
 p("- **Moving the sandbox into cgroup v1 controllers** (this host is cgroup v1 for pids/memory): one "
@@ -436,7 +436,7 @@ p("- **Moving the sandbox into cgroup v1 controllers** (this host is cgroup v1 f
 p("- The probes themselves (forks for exec, ptrace, i386/x32, pids, memory) take ~20 ms under strace.")
 p()
 p("So `attest` ≤ 25 ms is missed: its time scales with `--memory` (the probe must touch more than the "
-  "limit; with the limit removed by `--weaken limits` it still touches 272 MiB, ~190 ms), and on this "
+  "limit; with the limit removed by `--weaken limits` it still touches 272 MiB), and on this "
   "cgroup-v1 host the cgroup move adds ~12 ms.")
 p()
 p("## Reproduce")
