@@ -261,8 +261,13 @@ static int load_seccomp(struct child_ctx *x, struct dbx_error *err)
         if (listener < 0)
                 return dbx_error_set(err, errno, "cannot load seccomp stage 1: %s", strerror(errno));
 
-        char m = MSG_LISTENER;
-        struct iovec iov = {.iov_base = &m, .iov_len = 1};
+        /* 'L', then the path of the one exec to come, for the supervisor's log */
+        char m[1 + 256];
+        m[0] = MSG_LISTENER;
+        size_t mlen = 1 + (size_t)snprintf(m + 1, sizeof(m) - 1, "%s", x->p->exec_fd >= 0 ? "<embedded probe, sealed memfd>" : x->exec_path);
+        if (mlen > sizeof(m))
+                mlen = sizeof(m);
+        struct iovec iov = {.iov_base = m, .iov_len = mlen};
         union {
                 struct cmsghdr h;
                 char buf[CMSG_SPACE(sizeof(int))];
@@ -275,7 +280,7 @@ static int load_seccomp(struct child_ctx *x, struct dbx_error *err)
         memcpy(CMSG_DATA(cm), &listener, sizeof(int));
         ssize_t n = sendmsg(x->sync, &msg, MSG_NOSIGNAL);
         close(listener);
-        if (n != 1)
+        if (n != (ssize_t)mlen)
                 return dbx_error_set(err, errno, "cannot hand the exec listener to the supervisor: %s", strerror(errno));
 
         if (!config_weakened(x->c, WEAKEN_SECCOMP) && load_filter(&x->fs->stage2, x->fs->stage2_flags) < 0)
@@ -452,6 +457,7 @@ static int receive_handoff(int sync, int *ret_listener, struct sandbox_result *r
         if (buf[0] != MSG_LISTENER || !cm || cm->cmsg_type != SCM_RIGHTS)
                 return dbx_error_set(err, EPROTO, "unexpected message from the sandbox's init");
         memcpy(ret_listener, CMSG_DATA(cm), sizeof(int));
+        snprintf(res->sup.own_path, sizeof(res->sup.own_path), "%s", buf + 1);
         return 0;
 }
 

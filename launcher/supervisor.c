@@ -45,26 +45,33 @@ int supervisor_handle(struct supervisor *s)
         char *name = seccomp_syscall_resolve_num_arch(req->data.arch, req->data.nr);
         snprintf(a.syscall, sizeof(a.syscall), "%s", name ? name : "?");
         free(name);
-        bool is_execveat = strcmp(a.syscall, "execveat") == 0;
-        read_path(a.pid, is_execveat ? req->data.args[1] : req->data.args[0], a.path, sizeof(a.path));
-        if (is_execveat && a.path[0] == '\0')
-                snprintf(a.path, sizeof(a.path), "<fd %d>", (int)req->data.args[0]);
 
+        /* The decision never looks at the arguments. */
         resp->id = req->id;
         resp->val = 0;
         resp->error = 0;
         resp->flags = 0;
         if (!s->own_exec_done && a.pid != s->init_pid) {
                 /* denybox's own final exec, by the process init forked for it: init never execs,
-                 * and no payload code has run yet, so the first exec can only be this one. */
+                 * and no payload code has run yet, so the first exec can only be this one.  Its
+                 * path is the one the child resolved and sent with the listener: nothing to read,
+                 * and the payload starts without waiting for the log. */
                 s->own_exec_done = true;
                 a.own_exec = a.allowed = true;
-        } else if (s->policy.verdict == EXEC_VERDICT_ALLOW) {
-                a.allowed = true;
+                snprintf(a.path, sizeof(a.path), "%s", s->own_path);
         } else {
-                a.err = s->policy.verdict == EXEC_VERDICT_ERRNO ? s->policy.errno_ret : EPERM;
-                if (s->policy.verdict == EXEC_VERDICT_KILL && seccomp_notify_id_valid(s->listener, req->id) == 0)
-                        kill(a.pid, SIGKILL);
+                /* the path, for the log only, while the caller still waits in the syscall */
+                bool is_execveat = strcmp(a.syscall, "execveat") == 0;
+                read_path(a.pid, is_execveat ? req->data.args[1] : req->data.args[0], a.path, sizeof(a.path));
+                if (is_execveat && a.path[0] == '\0')
+                        snprintf(a.path, sizeof(a.path), "<fd %d>", (int)req->data.args[0]);
+                if (s->policy.verdict == EXEC_VERDICT_ALLOW) {
+                        a.allowed = true;
+                } else {
+                        a.err = s->policy.verdict == EXEC_VERDICT_ERRNO ? s->policy.errno_ret : EPERM;
+                        if (s->policy.verdict == EXEC_VERDICT_KILL && seccomp_notify_id_valid(s->listener, req->id) == 0)
+                                kill(a.pid, SIGKILL);
+                }
         }
         if (a.allowed)
                 resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;

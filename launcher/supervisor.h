@@ -29,6 +29,7 @@ struct supervisor {
         pid_t init_pid;
         struct exec_policy policy;
         bool own_exec_done;
+        char own_path[256];   /* what denybox's own exec runs, as the child resolved it */
         struct exec_attempt log[EXEC_LOG_MAX];
         size_t n_log;
         size_t n_dropped;     /* attempts beyond EXEC_LOG_MAX, counted only */
