@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+#include "sandbox_wait.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "init.h"
+
+static void capture_read(int fd, struct sandbox_result *res, bool *open_)
+{
+        char buf[65536];
+        ssize_t n = read(fd, buf, sizeof(buf));
+        if (n <= 0) {
+                *open_ = false;
+                return;
+        }
+        size_t room = CAPTURE_MAX - res->captured_len;
+        size_t take = (size_t)n < room ? (size_t)n : room;
+        char *p = realloc(res->captured, res->captured_len + take + 1);
+        if (!p)
+                return;
+        res->captured = p;
+        memcpy(p + res->captured_len, buf, take);
+        res->captured_len += take;
+        p[res->captured_len] = '\0';
+}
+
+static long long now_ms(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Supervise until the sandbox's init exits: exec notifications, setup errors, the payload's
+ * exit report, stdout capture, signals to forward, the wall-clock timeout. */
+int sandbox_supervise(int pidfd, int sync, int capture, int sigfd, unsigned timeout_sec, struct sandbox_result *res,
+                     struct dbx_error *err)
+{
+        bool sync_open = true, capture_open = capture >= 0, listener_open = true;
+        long long deadline = timeout_sec ? now_ms() + timeout_sec * 1000LL : 0;
+
+        for (;;) {
+                struct pollfd fds[5] = {
+                        {.fd = pidfd, .events = POLLIN},
+                        {.fd = listener_open ? res->sup.listener : -1, .events = POLLIN},
+                        {.fd = sync_open ? sync : -1, .events = POLLIN},
+                        {.fd = capture_open ? capture : -1, .events = POLLIN},
+                        {.fd = sigfd, .events = POLLIN},
+                };
+                int wait = -1;
+                if (deadline) {
+                        long long left = deadline - now_ms();
+                        wait = left > 0 ? (int)left : 0;
+                }
+                int n = poll(fds, ELEMENTSOF(fds), wait);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return dbx_error_set(err, errno, "poll: %s", strerror(errno));
+                if (n == 0) {
+                        res->timed_out = true;
+                        syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+                        deadline = 0;
+                        continue;
+                }
+                if (fds[1].revents & POLLIN) {
+                        if (supervisor_handle(&res->sup) < 0)
+                                listener_open = false;
+                } else if (fds[1].revents & (POLLHUP | POLLERR)) {
+                        listener_open = false;
+                }
+                if (fds[2].revents) {
+                        char buf[1024];
+                        ssize_t k = read(sync, buf, sizeof(buf) - 1);
+                        if (k <= 0) {
+                                sync_open = false;
+                        } else if (buf[0] == MSG_ERROR && k >= 2) {
+                                buf[k] = '\0';
+                                res->setup = (enum setup_status)buf[1];
+                                dbx_error_set(err, EPERM, "%s", buf + 2);
+                                res->established = false;
+                        } else if (buf[0] == MSG_EXIT && k == 4) {
+                                res->reported = true;
+                                res->exited = buf[1];
+                                res->exit_code = res->exited ? (unsigned char)buf[2] : 128 + (unsigned char)buf[3];
+                                res->signal = res->exited ? 0 : (unsigned char)buf[3];
+                        }
+                }
+                if (fds[3].revents)
+                        capture_read(capture, res, &capture_open);
+                if (fds[4].revents & POLLIN) {
+                        struct signalfd_siginfo si;
+                        if (read(sigfd, &si, sizeof(si)) == sizeof(si)) /* forward to the sandbox's init */
+                                syscall(SYS_pidfd_send_signal, pidfd, (int)si.ssi_signo, NULL, 0);
+                }
+                if (fds[0].revents & POLLIN) {
+                        while (capture_open) /* drain what the payload wrote before it exited */
+                                capture_read(capture, res, &capture_open);
+                        return 0;
+                }
+        }
+}
+
+void sandbox_collect_status(int pidfd, struct sandbox_result *res)
+{
+        siginfo_t si = {0};
+        while (waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED) < 0 && errno == EINTR)
+                ;
+        if (res->reported && !res->timed_out)
+                return; /* the payload's own status, as init saw it */
+        res->exited = si.si_code == CLD_EXITED;
+        res->exit_code = res->exited ? si.si_status : 128 + si.si_status;
+        res->signal = res->exited ? 0 : si.si_status;
+}
+

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* The launcher's side while the sandbox runs (sandbox.c's parent half): one poll loop over the
+ * exec listener, the sync socket, the captured stdout, forwarded signals and the timeout. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "sandbox.h"
+
+enum sync_msg {
+        MSG_GO = 'G',        /* parent -> child: the uid/gid maps are written */
+        MSG_LISTENER = 'L',  /* child -> parent: the stage-1 notify listener (SCM_RIGHTS) */
+        MSG_ERROR = 'E',     /* child -> parent: status byte + one sentence */
+};
+
+/* Supervise until the sandbox's init exits. */
+int sandbox_supervise(int pidfd, int sync, int capture, int sigfd, unsigned timeout_sec, struct sandbox_result *res,
+                      struct dbx_error *err);
+
+/* Reap the sandbox's init and record how the payload ended. */
+void sandbox_collect_status(int pidfd, struct sandbox_result *res);
