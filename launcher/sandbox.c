@@ -483,7 +483,8 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, con
                 return r;
         }
 
-        /* New user, mount, pid, net, ipc, uts and cgroup namespaces, in one clone. */
+        /* New user, mount, pid, net, ipc and uts namespaces in one clone (the cgroup namespace follows
+         * in the child, once it sits in its cgroups). */
         bool in_cgroup;
         pid_t pid = clone_sandbox(sandbox_namespaces(c), res->cg.v2_fd, &pidfd, &in_cgroup);
         if (pid < 0) {
