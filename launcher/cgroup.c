@@ -318,6 +318,8 @@ int cgroup_prepare(const struct limits *l, bool dry_run, struct cgroup_plan *p, 
         int r;
 
         *p = (struct cgroup_plan){.v2_fd = -1};
+        if (l->pids < 0 && l->memory < 0 && l->memory_swap < 0 && l->cpus_milli < 0)
+                return 0; /* nothing asked: no cgroup is looked at, none is made */
         decide(l, p, v2_par, sizeof(v2_par));
         if (dry_run)
                 return 0;
