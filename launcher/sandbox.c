@@ -240,7 +240,7 @@ static int resolve_payload(struct child_ctx *x, struct dbx_error *err)
         return 0;
 }
 
-static int load_filter(const struct bpf_blob *b, unsigned flags)
+int bpf_blob_load(const struct bpf_blob *b, unsigned flags)
 {
         struct sock_fprog prog = {.len = (unsigned short)(b->len / sizeof(struct sock_filter)),
                                   .filter = (struct sock_filter *)b->data};
@@ -251,7 +251,7 @@ static int load_filter(const struct bpf_blob *b, unsigned flags)
  * allowed, then stage 2 (the profile), stacked on top. */
 static int load_seccomp(struct child_ctx *x, struct dbx_error *err)
 {
-        int listener = load_filter(&x->fs->stage1, SECCOMP_FILTER_FLAG_NEW_LISTENER);
+        int listener = bpf_blob_load(&x->fs->stage1, SECCOMP_FILTER_FLAG_NEW_LISTENER);
         if (listener < 0)
                 return dbx_error_set(err, errno, "cannot load seccomp stage 1: %s", strerror(errno));
 
@@ -277,7 +277,7 @@ static int load_seccomp(struct child_ctx *x, struct dbx_error *err)
         if (n != (ssize_t)mlen)
                 return dbx_error_set(err, errno, "cannot hand the exec listener to the supervisor: %s", strerror(errno));
 
-        if (!config_weakened(x->c, WEAKEN_SECCOMP) && load_filter(&x->fs->stage2, x->fs->stage2_flags) < 0)
+        if (!config_weakened(x->c, WEAKEN_SECCOMP) && bpf_blob_load(&x->fs->stage2, x->fs->stage2_flags) < 0)
                 return dbx_error_set(err, errno, "cannot load seccomp stage 2: %s", strerror(errno));
         if (config_weakened(x->c, WEAKEN_NNP))
                 return privs_drop(x->c, err);

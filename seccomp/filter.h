@@ -55,6 +55,11 @@ struct filter_set {
                                         * unknown syscall names ignored, exec rules merged, ... */
 };
 
+/* Load a compiled program into the calling thread (seccomp(2) SET_MODE_FILTER with flags);
+ * returns the listener fd with SECCOMP_FILTER_FLAG_NEW_LISTENER, or -1 with errno.  (Defined
+ * with the sequence that uses it, launcher/sandbox.c: the compiler itself does no system calls.) */
+int bpf_blob_load(const struct bpf_blob *b, unsigned flags);
+
 /* Parse a profile (Docker/OCI seccomp JSON) from memory.  On error returns a negative errno and
  * fills err->path with the JSON path of the value at fault. */
 int profile_parse(const char *json, size_t len, struct profile **ret, struct dbx_error *err);

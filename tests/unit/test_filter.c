@@ -27,6 +27,7 @@
 
 #include "filter.h"
 #include "profile.h"
+#include "live.h"
 #include "unit.h"
 
 /* Under ASan (build-asan) a leak in the compiler fails the case that caused it, not only the
@@ -412,14 +413,8 @@ static long do_pthread_create(void)
         pthread_join(t, NULL);
         return 0;
 }
-/* i386 ABI through int 0x80 from a 64-bit process: arch AUDIT_ARCH_I386, must take the bad-arch
- * action.  Returns -errno like the raw syscall. */
-static long int80(long nr, long a, long b, long c)
-{
-        long ret;
-        __asm__ volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(a), "c"(b), "d"(c) : "memory");
-        return ret;
-}
+
+/* int80() returns -errno; this turns it into -1 and errno, like syscall(). */
 static long i386_result(long raw)
 {
         if (raw < 0 && raw > -4096) {
@@ -449,23 +444,7 @@ static bool killed_by_sigsys(long (*fn)(void))
         return WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS;
 }
 
-/* Does this kernel run int 0x80 at all (IA32 emulation)?  Checked in a throwaway child. */
-static bool have_ia32(void)
-{
-        pid_t pid = fork();
-        if (pid == 0)
-                _exit(int80(20, 0, 0, 0) == getpid() ? 0 : 1);
-        int st;
-        waitpid(pid, &st, 0);
-        return WIFEXITED(st) && WEXITSTATUS(st) == 0;
-}
 
-static int load_bpf(const struct bpf_blob *b, unsigned flags)
-{
-        struct sock_fprog prog = { .len = (unsigned short)(b->len / sizeof(struct sock_filter)),
-                                   .filter = (struct sock_filter *)b->data };
-        return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
-}
 
 /* Forks, loads stage 2 of the profile, runs the table.  The verdict travels through shared memory,
  * not the exit status: a profile may deny write and even exit_group (derived-duplicate-arg-index-
@@ -490,7 +469,7 @@ static void run_live(const char *profile, const struct live_case *t, size_t n)
         if (pid == 0) {
                 struct rlimit no_core = { 0, 0 }; /* KILLED_SIGSYS cases would dump core */
                 if (setrlimit(RLIMIT_CORE, &no_core) < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-                    load_bpf(&fs.stage2, fs.stage2_flags) < 0) {
+                    bpf_blob_load(&fs.stage2, fs.stage2_flags) < 0) {
                         snprintf(res->msg, sizeof(res->msg), "loading stage 2: %s", strerror(errno));
                         _exit(100);
                 }
@@ -668,7 +647,7 @@ START_TEST(live_stage1_notify)
         if (pid == 0) {
                 if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                         _exit(10);
-                int fd = load_bpf(&fs.stage1, SECCOMP_FILTER_FLAG_NEW_LISTENER);
+                int fd = bpf_blob_load(&fs.stage1, SECCOMP_FILTER_FLAG_NEW_LISTENER);
                 if (fd < 0)
                         _exit(11);
                 pid_t g = fork();

@@ -31,6 +31,7 @@
 #include "bpf_sim.h"
 #include "filter.h"
 #include "profile.h"
+#include "live.h"
 #include "unit.h"
 
 static const struct filter_host host61 = { 6, 1 };
@@ -538,24 +539,6 @@ struct shared {
         volatile int err;
 };
 
-/* i386 ABI through int 0x80 (up to three arguments); returns -errno like the raw syscall. */
-static long int80(long nr, long a, long b, long c)
-{
-        long ret;
-        __asm__ volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(a), "c"(b), "d"(c) : "memory");
-        return ret;
-}
-
-static bool have_ia32(void)
-{
-        pid_t pid = fork();
-        if (pid == 0)
-                _exit(int80(20, 0, 0, 0) == getpid() ? 0 : 1);
-        int st;
-        waitpid(pid, &st, 0);
-        return WIFEXITED(st) && WEXITSTATUS(st) == 0;
-}
-
 /* Runs the row's syscall with its exact nr and arguments in a child, stage 2 loaded (fs) or not
  * (fs NULL), and reports what happened. */
 static struct outcome run_row(const struct filter_set *fs, const struct row *r)
@@ -571,10 +554,7 @@ static struct outcome run_row(const struct filter_set *fs, const struct row *r)
                 struct rlimit no_core = { 0, 0 };
                 setrlimit(RLIMIT_CORE, &no_core);
                 if (fs) {
-                        struct sock_fprog prog = { .len = (unsigned short)(fs->stage2.len / sizeof(struct sock_filter)),
-                                                   .filter = (struct sock_filter *)fs->stage2.data };
-                        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-                            syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, fs->stage2_flags, &prog) < 0)
+                        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || bpf_blob_load(&fs->stage2, fs->stage2_flags) < 0)
                                 _exit(100);
                 }
                 long ret;

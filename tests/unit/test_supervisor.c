@@ -6,7 +6,6 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,11 +36,9 @@ static void compile_strict(void)
 
 static int load_stage1(void)
 {
-        struct sock_fprog prog = {.len = (unsigned short)(fs.stage1.len / sizeof(struct sock_filter)),
-                                  .filter = (struct sock_filter *)fs.stage1.data};
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 return -1;
-        return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+        return bpf_blob_load(&fs.stage1, SECCOMP_FILTER_FLAG_NEW_LISTENER);
 }
 
 static void send_fd(int sock, int fd)
