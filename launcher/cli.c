@@ -314,9 +314,6 @@ static int parse_security_opt(struct sandbox_config *c, const char *o, struct db
                         return dbx_error_set(err, EINVAL, "--security-opt seccomp= needs a profile file or a built-in name");
                 free(c->seccomp_profile);
                 c->seccomp_profile = strdup(v);
-                /* a name without '/' that is not a .json file names a built-in profile */
-                size_t n = strlen(v);
-                c->seccomp_is_builtin = !strchr(v, '/') && !(n > 5 && strcmp(v + n - 5, ".json") == 0);
                 return c->seccomp_profile ? 0 : dbx_error_set(err, ENOMEM, "out of memory");
         }
         return dbx_error_set(err, EINVAL, "--security-opt '%s' is not supported (only no-new-privileges and seccomp=PROFILE)", o);
@@ -559,6 +556,13 @@ int config_parse(struct sandbox_config *c, int argc, char **argv, struct dbx_err
                 c->seccomp_profile = strdup(c->argv[0]);
         }
         return validate(c, err);
+}
+
+bool config_profile_is_builtin(const char *ref)
+{
+        /* a name without '/' that is not a .json file names a built-in profile */
+        size_t n = strlen(ref);
+        return !strchr(ref, '/') && !(n > 5 && strcmp(ref + n - 5, ".json") == 0);
 }
 
 uid_t config_host_uid(const struct sandbox_config *c, uid_t caller_euid)

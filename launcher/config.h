@@ -69,7 +69,6 @@ struct sandbox_config {
         unsigned weaken;              /* bit set of enum weaken_layer */
 
         char *seccomp_profile;        /* path or builtin name; NULL: builtin "strict" */
-        bool seccomp_is_builtin;
 
         char *env[MAX_ENV];           /* extra KEY=VALUE from --env-file / -e */
         size_t n_env;
@@ -95,6 +94,10 @@ int config_parse(struct sandbox_config *c, int argc, char **argv, struct dbx_err
 
 /* Parses docker-style sizes: 16m, 256M, 1g, 4096, 1.5g.  Returns -EINVAL on junk or overflow. */
 int parse_size(const char *s, uint64_t *ret);
+
+/* Does a --security-opt seccomp= value (or `denybox seccomp` argument) name a built-in profile
+ * rather than a file? */
+bool config_profile_is_builtin(const char *ref);
 
 /* The host uid/gid the sandbox's uid/gid map to, given who runs denybox. */
 uid_t config_host_uid(const struct sandbox_config *c, uid_t caller_euid);

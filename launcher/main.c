@@ -60,8 +60,7 @@ struct loaded_profile {
 static int load_profile(const char *ref, struct loaded_profile *lp, struct dbx_error *err)
 {
         const char *name = ref ? ref : "strict";
-        size_t n = strlen(name);
-        bool builtin = !strchr(name, '/') && !(n > 5 && strcmp(name + n - 5, ".json") == 0);
+        bool builtin = config_profile_is_builtin(name);
         _cleanup_free_ char *text = NULL;
         const char *json;
         size_t len;

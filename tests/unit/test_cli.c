@@ -40,7 +40,7 @@ START_TEST(seeds_command_line)
         ck_assert_uint_eq(c.gid, 65532);
         ck_assert_uint_eq(c.tmp_size, 16u << 20);
         ck_assert_str_eq(c.seccomp_profile, "/x/seccomp-deny-by-default.json");
-        ck_assert(!c.seccomp_is_builtin);
+        ck_assert(!config_profile_is_builtin(c.seccomp_profile));
         ck_assert_int_eq(c.limits.pids, 64);
         ck_assert_int_eq(c.limits.memory, 256 << 20);
         ck_assert_int_eq(c.limits.memory_swap, 256 << 20);
@@ -143,10 +143,10 @@ START_TEST(builtin_profile_names)
         struct sandbox_config c;
         struct dbx_error err;
         ck_assert_int_eq(parse(&c, &err, a1), 0);
-        ck_assert(c.seccomp_is_builtin);
+        ck_assert(config_profile_is_builtin(c.seccomp_profile));
         config_free(&c);
         ck_assert_int_eq(parse(&c, &err, a2), 0);
-        ck_assert(!c.seccomp_is_builtin);
+        ck_assert(!config_profile_is_builtin(c.seccomp_profile));
         config_free(&c);
 }
 END_TEST
