@@ -3,6 +3,7 @@
  * probes[], raw{mountinfo, env_keyset, proc_net_dev}, summary) plus what denybox adds. */
 #include "attest.h"
 #include "outfile.h"
+#include "privs.h"
 #include "version.h"
 
 #include <errno.h>
@@ -230,6 +231,13 @@ int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct
         yajl_gen_map_open(g);
         ki(g, "uid", a->c->uid);
         ki(g, "gid", a->c->gid);
+        struct userns_maps maps;
+        userns_maps(a->c, geteuid(), getegid(), &maps);
+        kv(g, "uid_map", maps.uid_map);
+        kv(g, "gid_map", maps.gid_map);
+        /* issue 9 item 2: inside 0 maps to the overflow id as root, never to host root */
+        kv(g, "host_root", maps.host_root_mapped ? "mapped (--weaken host-root)" :
+                           geteuid() == 0 ? "unmapped: inside 0 is the overflow id 65534 (nobody)" : "unmapped: unprivileged run");
         kb(g, "established", a->res.established);
         ki(g, "payload_exit", a->res.exit_code);
         kb(g, "timed_out", a->res.timed_out);

@@ -17,6 +17,7 @@ const char *weaken_name(enum weaken_layer w)
         static const char *const names[_WEAKEN_MAX] = {
                 "net", "seccomp", "exec-once", "env", "ro-root", "ro-in", "caps", "nnp", "user", "pidns",
                 "uts", "cgroupns", "proc-mask", "dev", "sys", "tmp-noexec", "fds", "session", "init", "limits",
+                "host-root",
         };
         return w < _WEAKEN_MAX ? names[w] : "?";
 }
@@ -567,12 +568,16 @@ bool config_profile_is_builtin(const char *ref)
 
 uid_t config_host_uid(const struct sandbox_config *c, uid_t caller_euid)
 {
-        return caller_euid == 0 ? c->uid : caller_euid;
+        if (caller_euid != 0)
+                return caller_euid;
+        return c->uid == 0 && !config_weakened(c, WEAKEN_HOST_ROOT) ? SANDBOX_OVERFLOW_ID : c->uid;
 }
 
 gid_t config_host_gid(const struct sandbox_config *c, uid_t caller_euid, gid_t caller_egid)
 {
-        return caller_euid == 0 ? c->gid : caller_egid;
+        if (caller_euid != 0)
+                return caller_egid;
+        return c->gid == 0 && !config_weakened(c, WEAKEN_HOST_ROOT) ? SANDBOX_OVERFLOW_ID : c->gid;
 }
 
 const struct volume *config_volume_at(const struct sandbox_config *c, const char *target)

@@ -13,6 +13,9 @@
 #define SANDBOX_UID_DEFAULT 65532
 #define SANDBOX_GID_DEFAULT 65532
 #define SANDBOX_HOSTNAME "denybox"
+/* The host id that inside uid/gid 0 maps to when root runs denybox: the kernel's default overflow
+ * id ("nobody"), which owns no host file; host uid 0 is never mapped (issue 9, item 2). */
+#define SANDBOX_OVERFLOW_ID 65534
 #define TMPFS_SIZE_DEFAULT (16ULL << 20)
 #define MAX_VOLUMES 32
 #define MAX_ENV 256
@@ -42,6 +45,8 @@ enum weaken_layer {
         WEAKEN_CAPS, WEAKEN_NNP, WEAKEN_USER, WEAKEN_PIDNS, WEAKEN_UTS, WEAKEN_CGROUPNS,
         WEAKEN_PROC_MASK, WEAKEN_DEV, WEAKEN_SYS, WEAKEN_TMP_NOEXEC, WEAKEN_FDS, WEAKEN_SESSION,
         WEAKEN_INIT, WEAKEN_LIMITS,
+        /* mounts and identity (issue 9) */
+        WEAKEN_HOST_ROOT,
         _WEAKEN_MAX,
 };
 
@@ -99,7 +104,9 @@ int parse_size(const char *s, uint64_t *ret);
  * rather than a file? */
 bool config_profile_is_builtin(const char *ref);
 
-/* The host uid/gid the sandbox's uid/gid map to, given who runs denybox. */
+/* The host uid/gid the sandbox's uid/gid map to, given who runs denybox: the caller's own ids when
+ * unprivileged; as root the same ids, except that inside 0 maps to SANDBOX_OVERFLOW_ID (host root
+ * is never mapped; --weaken host-root, a negative control, maps it as the old code did). */
 uid_t config_host_uid(const struct sandbox_config *c, uid_t caller_euid);
 gid_t config_host_gid(const struct sandbox_config *c, uid_t caller_euid, gid_t caller_egid);
 

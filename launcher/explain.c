@@ -5,7 +5,22 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "privs.h"
 #include "sandbox.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* "a b 1\nc d 1\n" as "a b 1, c d 1" */
+static const char *one_line(char *map)
+{
+        size_t n = strlen(map);
+        if (n && map[n - 1] == '\n')
+                map[--n] = '\0';
+        for (char *p = map; (p = strchr(p, '\n'));)
+                *p = ',';
+        return map;
+}
 
 int explain_print(const struct sandbox_config *c, const struct filter_set *fs, const char *profile_name,
                   const char *profile_sha256, FILE *f)
@@ -29,9 +44,15 @@ int explain_print(const struct sandbox_config *c, const struct filter_set *fs, c
         fprintf(f, "  %2zu. compile seccomp %s (profile sha256 %s): stage 1 %zu insns, stage 2 %zu insns, bpf sha256 %s\n",
                 step++, profile_name, profile_sha256, fs->stage1.len / 8, fs->stage2.len / 8, fs->bpf_sha256);
         fprintf(f, "  %2zu. clone3(CLONE_NEWUSER|NEWNS|NEWPID|NEWNET|NEWIPC|NEWUTS|PIDFD[|INTO_CGROUP])\n", step++);
-        fprintf(f, "  %2zu. write setgroups=deny, uid_map \"%u %u 1\", gid_map \"%u %u 1\"%s\n", step++, (unsigned)c->uid,
-                (unsigned)config_host_uid(c, euid), (unsigned)c->gid, (unsigned)config_host_gid(c, euid, getegid()),
-                euid == 0 ? " (plus \"0 0 1\" for denybox's own setup)" : "");
+        struct userns_maps m;
+        userns_maps(c, euid, getegid(), &m);
+        fprintf(f, "  %2zu. write setgroups=deny, uid_map \"%s\", gid_map \"%s\"\n", step++, one_line(m.uid_map),
+                one_line(m.gid_map));
+        fprintf(f, "      host root: %s\n",
+                m.host_root_mapped ? "MAPPED (--weaken host-root: the old mapping, a negative control)" :
+                euid == 0 ? "never mapped; inside 0 (denybox's setup, --user 0) is the overflow id " STR(SANDBOX_OVERFLOW_ID)
+                            " (nobody); every host file whose owner is unmapped shows as " STR(SANDBOX_OVERFLOW_ID) :
+                            "not mapped (unprivileged: only the caller's own ids)");
         fprintf(f, "\ninside (the sandbox's init, before its single exec)\n");
         for (size_t i = 0; i < n; i++)
                 fprintf(f, "  %2zu. %-24s %s\n", step++, steps[i].name, steps[i].why);

@@ -24,27 +24,55 @@ static int write_proc(pid_t pid, const char *file, const char *text, struct dbx_
         return 0;
 }
 
+/* As root, is inside id 0 mapped for denybox's own setup, and to which host id?  It maps to the
+ * overflow id (host root under --weaken host-root), unless the sandbox id already maps there
+ * (--user 65534): then setup runs as the sandbox id itself, as it does unprivileged. */
+static bool root_maps_zero(const struct sandbox_config *c, unsigned inside, unsigned host_of_inside, unsigned *ret_host)
+{
+        unsigned zero = config_weakened(c, WEAKEN_HOST_ROOT) ? 0 : SANDBOX_OVERFLOW_ID;
+        *ret_host = zero;
+        return inside != 0 && host_of_inside != zero;
+}
+
+void userns_maps(const struct sandbox_config *c, uid_t euid, gid_t egid, struct userns_maps *m)
+{
+        unsigned hu = config_host_uid(c, euid), hg = config_host_gid(c, euid, egid), zu, zg;
+        bool mu = euid == 0 && root_maps_zero(c, c->uid, hu, &zu);
+        bool mg = euid == 0 && root_maps_zero(c, c->gid, hg, &zg);
+
+        snprintf(m->uid_map, sizeof(m->uid_map), "%u %u 1\n", (unsigned)c->uid, hu);
+        if (mu)
+                snprintf(m->uid_map + strlen(m->uid_map), sizeof(m->uid_map) - strlen(m->uid_map), "0 %u 1\n", zu);
+        snprintf(m->gid_map, sizeof(m->gid_map), "%u %u 1\n", (unsigned)c->gid, hg);
+        if (mg)
+                snprintf(m->gid_map + strlen(m->gid_map), sizeof(m->gid_map) - strlen(m->gid_map), "0 %u 1\n", zg);
+        m->setup_uid = mu ? 0 : c->uid;
+        m->setup_gid = mg ? 0 : c->gid;
+        m->host_root_mapped = euid == 0 && ((mu && zu == 0) || hu == 0);
+}
+
 int userns_write_maps(pid_t child, const struct sandbox_config *c, struct dbx_error *err)
 {
-        char uid_map[96], gid_map[96];
-        uid_t euid = geteuid();
+        struct userns_maps m;
         int r;
 
-        if (euid == 0 && c->uid != 0)
-                snprintf(uid_map, sizeof(uid_map), "0 0 1\n%u %u 1\n", (unsigned)c->uid, (unsigned)c->uid);
-        else
-                snprintf(uid_map, sizeof(uid_map), "%u %u 1\n", (unsigned)c->uid, (unsigned)config_host_uid(c, euid));
-        if (euid == 0 && c->gid != 0)
-                snprintf(gid_map, sizeof(gid_map), "0 0 1\n%u %u 1\n", (unsigned)c->gid, (unsigned)c->gid);
-        else
-                snprintf(gid_map, sizeof(gid_map), "%u %u 1\n", (unsigned)c->gid,
-                         (unsigned)config_host_gid(c, euid, getegid()));
-
+        userns_maps(c, geteuid(), getegid(), &m);
         /* setgroups must be denied before an unprivileged gid_map; the child never needs it. */
         if ((r = write_proc(child, "setgroups", "deny", err)) < 0 ||
-            (r = write_proc(child, "uid_map", uid_map, err)) < 0 ||
-            (r = write_proc(child, "gid_map", gid_map, err)) < 0)
+            (r = write_proc(child, "uid_map", m.uid_map, err)) < 0 ||
+            (r = write_proc(child, "gid_map", m.gid_map, err)) < 0)
                 return r;
+        return 0;
+}
+
+int privs_become_setup_user(const struct sandbox_config *c, struct dbx_error *err)
+{
+        /* Inside 0 where the parent mapped it (root), else the sandbox ids (unprivileged, or
+         * --user 65534 as root): setresuid to an unmapped id fails with EINVAL. */
+        if (setresgid(0, 0, 0) < 0 && (errno != EINVAL || setresgid(c->gid, c->gid, c->gid) < 0))
+                return dbx_error_set(err, errno, "cannot switch to a mapped gid inside the user namespace: %s", strerror(errno));
+        if (setresuid(0, 0, 0) < 0 && (errno != EINVAL || setresuid(c->uid, c->uid, c->uid) < 0))
+                return dbx_error_set(err, errno, "cannot switch to a mapped uid inside the user namespace: %s", strerror(errno));
         return 0;
 }
 

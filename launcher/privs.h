@@ -7,10 +7,27 @@
 #include "config.h"
 #include "error.h"
 
-/* Parent: write setgroups=deny, uid_map and gid_map of the child.  The sandbox uid/gid map to the
- * caller's own ids when unprivileged; when root, they map to themselves and root maps to root
- * (so denybox's setup inside can own the files of its own tmpfs). */
+#include <stdbool.h>
+
+/* The uid_map/gid_map denybox writes.  Unprivileged: the sandbox uid/gid map to the caller's own
+ * ids.  As root: the sandbox ids map to themselves, and inside 0 (denybox's own setup, --user 0)
+ * maps to the overflow id SANDBOX_OVERFLOW_ID, never to host root: a payload can own no host
+ * file that host root owns (issue 9, item 2).  --weaken host-root maps host root as the old code. */
+struct userns_maps {
+        char uid_map[64], gid_map[64];
+        uid_t setup_uid;       /* inside id denybox's setup runs as (before the final drop) */
+        gid_t setup_gid;
+        bool host_root_mapped; /* only under --weaken host-root */
+};
+void userns_maps(const struct sandbox_config *c, uid_t euid, gid_t egid, struct userns_maps *m);
+
+/* Parent: write setgroups=deny, uid_map and gid_map of the child (userns_maps). */
 int userns_write_maps(pid_t child, const struct sandbox_config *c, struct dbx_error *err);
+
+/* Child, once every host source is captured: leave the launcher's credentials (as root: kernel
+ * uid 0, unmapped here, which could still open root's 0700 directories as their owner) for the
+ * mapped setup ids: inside 0 where mapped, else the sandbox ids. */
+int privs_become_setup_user(const struct sandbox_config *c, struct dbx_error *err);
 
 /* Child: lock securebits, empty the bounding and ambient sets, switch to the sandbox uid/gid,
  * empty every capability set (libcap).  Afterwards the process holds no capability at all. */

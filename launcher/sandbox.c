@@ -79,6 +79,8 @@ static int build_new_root(struct child_ctx *x, struct dbx_error *err)
         int r, root = -1;
 
         r = mounts_capture(x->c, &src, err);
+        if (r >= 0) /* every host source captured: only now leave the launcher's credentials */
+                r = privs_become_setup_user(x->c, err);
         if (r >= 0)
                 r = mounts_build_root(x->c, &src, &root, err);
         if (r >= 0)
