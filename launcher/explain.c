@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "mounts.h"
 #include "privs.h"
 #include "sandbox.h"
 
@@ -60,13 +61,14 @@ int explain_print(const struct sandbox_config *c, const struct filter_set *fs, c
         fprintf(f, "  %2zu. %-24s %s\n", step++, "exec", "in pid 2: the payload, the one exec the supervisor lets through");
 
         fprintf(f, "\nmounts\n");
-        fprintf(f, "  /           %s, read-only, nosuid, nodev\n", c->rootfs ? c->rootfs : "embedded tmpfs (distroless skeleton)");
+        fprintf(f, "  /           %s, read-only, nosuid, nodev (every mount nested in it too)\n", c->rootfs ? c->rootfs : "embedded tmpfs (distroless skeleton)");
         fprintf(f, "  /proc       fresh procfs of the new pid namespace, nosuid, nodev, noexec, dangerous paths masked\n");
         fprintf(f, "  /dev        read-only tmpfs with null, zero, full, random, urandom, tty bound from the host\n");
-        fprintf(f, "  /tmp        tmpfs size=%llu, noexec, nosuid, nodev\n", (unsigned long long)c->tmp_size);
+        fprintf(f, "  /tmp        tmpfs size=%llu nr_inodes=%llu, noexec, nosuid, nodev\n", (unsigned long long)c->tmp_size,
+                (unsigned long long)tmpfs_inodes(c->tmp_size));
         if (!config_volume_at(c, "/out"))
-                fprintf(f, "  /out        tmpfs size=%llu owned by %u, noexec, nosuid, nodev (discarded)\n",
-                        (unsigned long long)c->tmp_size, (unsigned)c->uid);
+                fprintf(f, "  /out        tmpfs size=%llu nr_inodes=%llu owned by %u, noexec, nosuid, nodev (discarded)\n",
+                        (unsigned long long)c->tmp_size, (unsigned long long)tmpfs_inodes(c->tmp_size), (unsigned)c->uid);
         for (size_t i = 0; i < c->n_volumes; i++)
                 fprintf(f, "  %-11s %s, %s\n", c->volumes[i].target, c->volumes[i].source,
                         c->volumes[i].writable ? "read-write, nosuid, nodev, noexec" : "recursively read-only, nosuid, nodev");

@@ -255,15 +255,25 @@ static int cmp_volume_depth(const void *a, const void *b)
         return strcmp((*x)->target, (*y)->target);
 }
 
+uint64_t tmpfs_inodes(uint64_t size)
+{
+        return size / TMPFS_BYTES_PER_INODE > 64 ? size / TMPFS_BYTES_PER_INODE : 64;
+}
+
 int mounts_build_root(const struct sandbox_config *c, struct mount_sources *s, int *ret_root, struct dbx_error *err)
 {
-        char size[32], uid[16], gid[16];
+        char size[32], inodes[32], uid[16], gid[16];
         int r;
 
         /* 1. the root itself: the host rootfs clone, or a fresh tmpfs for the embedded root */
         _cleanup_close_ int rootmnt = -1;
         if (s->rootfs >= 0) {
                 rootmnt = TAKE_FD(s->rootfs);
+                /* Every mount nested inside --rootfs too (AT_RECURSIVE): read-only, nosuid, nodev.
+                 * Only the mounts denybox attaches below (/out, /tmp, :rw volumes) are writable. */
+                uint64_t attr = (config_weakened(c, WEAKEN_RO_ROOT) ? 0 : MOUNT_ATTR_RDONLY) | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+                if ((r = set_attr(rootmnt, "", AT_EMPTY_PATH | AT_RECURSIVE, attr, err, "the --rootfs tree")) < 0)
+                        return r;
         } else {
                 static const char *const opts[] = {"mode", "0755", "size", "1m", "nr_inodes", "256", NULL};
                 if ((r = new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &rootmnt, err)) < 0)
@@ -292,9 +302,12 @@ int mounts_build_root(const struct sandbox_config *c, struct mount_sources *s, i
         if (s->host[2] >= 0 && (r = attach_at(root, s->host[2], "/sys", err)) < 0)
                 return r;
 
-        /* 4. /tmp: a small tmpfs, noexec,nosuid,nodev */
+        /* 4. /tmp: a small tmpfs, noexec,nosuid,nodev.  Its inodes are bounded too (issue 9, item 7):
+         * an empty file costs no page but about 1 KiB of host kernel memory (inode + dentry), so
+         * nr_inodes = size / 1 KiB (at least 64) keeps what empty files can pin at about size=. */
         snprintf(size, sizeof(size), "%llu", (unsigned long long)c->tmp_size);
-        const char *const tmp_opts[] = {"mode", "1777", "size", size, NULL};
+        snprintf(inodes, sizeof(inodes), "%llu", (unsigned long long)tmpfs_inodes(c->tmp_size));
+        const char *const tmp_opts[] = {"mode", "1777", "size", size, "nr_inodes", inodes, NULL};
         _cleanup_close_ int tmp = -1;
         uint64_t tmp_attr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
                             (config_weakened(c, WEAKEN_TMP_NOEXEC) ? 0 : MOUNT_ATTR_NOEXEC);
@@ -305,7 +318,7 @@ int mounts_build_root(const struct sandbox_config *c, struct mount_sources *s, i
         if (!config_volume_at(c, "/out")) {
                 snprintf(uid, sizeof(uid), "%u", (unsigned)c->uid);
                 snprintf(gid, sizeof(gid), "%u", (unsigned)c->gid);
-                const char *const out_opts[] = {"mode", "0755", "size", size, "uid", uid, "gid", gid, NULL};
+                const char *const out_opts[] = {"mode", "0755", "size", size, "nr_inodes", inodes, "uid", uid, "gid", gid, NULL};
                 _cleanup_close_ int out = -1;
                 if ((r = new_fs("tmpfs", out_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &out, err)) < 0 ||
                     (r = attach_at(root, out, "/out", err)) < 0)

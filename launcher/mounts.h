@@ -6,6 +6,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "config.h"
 #include "error.h"
@@ -29,6 +30,10 @@ int mounts_pivot(int root_fd, bool ro_root, struct dbx_error *err);
 
 /* Mask and make read-only the dangerous /proc paths (after the pivot). */
 int mounts_mask_proc(struct dbx_error *err);
+
+/* nr_inodes of the /tmp and /out tmpfs of a given size=: one inode per KiB, at least 64. */
+#define TMPFS_BYTES_PER_INODE 1024
+uint64_t tmpfs_inodes(uint64_t size);
 
 /* The /dev nodes bound from the host. */
 extern const char *const sandbox_dev_nodes[];
