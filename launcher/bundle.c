@@ -4,6 +4,7 @@
 #include "attest.h"
 #include "outfile.h"
 #include "privs.h"
+#include "sources.h"
 #include "version.h"
 
 #include <errno.h>
@@ -41,6 +42,37 @@ static void kb(yajl_gen g, const char *k, bool v)
 {
         s(g, k);
         yajl_gen_bool(g, v);
+}
+
+/* Each volume and every socket it exposes (issue 9, item 4; engine sockets were refused). */
+static void gen_volumes(yajl_gen g, const struct sandbox_config *c)
+{
+        s(g, "volumes");
+        yajl_gen_array_open(g);
+        for (size_t i = 0; i < c->n_volumes; i++) {
+                const struct volume *v = &c->volumes[i];
+                struct socket_scan scan = {.complete = false};
+                struct dbx_error e = {0};
+                int fd = open(v->source, O_PATH | O_CLOEXEC);
+                if (fd >= 0) {
+                        source_scan_sockets(fd, v->source, &scan, &e);
+                        close(fd);
+                }
+                yajl_gen_map_open(g);
+                kv(g, "source", v->source);
+                kv(g, "target", v->target);
+                kb(g, "writable", v->writable);
+                ki(g, "sockets_found", (long long)scan.n);
+                s(g, "sockets");
+                yajl_gen_array_open(g);
+                for (size_t k = 0; k < scan.n && k < SOURCE_MAX_LISTED; k++)
+                        s(g, scan.listed[k]);
+                yajl_gen_array_close(g);
+                kb(g, "socket_walk_complete", scan.complete);
+                ki(g, "socket_walk_max_entries", SOURCE_WALK_MAX_ENTRIES);
+                yajl_gen_map_close(g);
+        }
+        yajl_gen_array_close(g);
 }
 
 /* Where this ran: CI variables where present (GitHub Actions, GitLab, generic CI). */
@@ -243,6 +275,7 @@ int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct
         kb(g, "timed_out", a->res.timed_out);
         kb(g, "oom_killed", a->res.oom_killed);
         yajl_gen_map_close(g);
+        gen_volumes(g, a->c);
         s(g, "limits");
         yajl_gen_map_open(g);
         const int64_t asked[_LIMIT_MAX] = {a->c->limits.pids, a->c->limits.memory, a->c->limits.memory_swap,

@@ -3,6 +3,7 @@
  * one, so the seeds' command line maps across; options that would weaken the boundary are refused
  * here, before anything runs.  No system calls (but reading --env-file). */
 #include "config.h"
+#include "sources.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -150,15 +151,12 @@ static bool target_is_clean(const char *t)
         return strcmp(t, "/") != 0 && t[strlen(t) - 1] != '/';
 }
 
+/* By name, before anything is opened (preflight then judges what each source IS: sources.c). */
 static bool is_engine_socket(const char *path)
 {
-        static const char *const names[] = {"docker.sock", "containerd.sock", "podman.sock", "crio.sock"};
         const char *base = strrchr(path, '/');
-        base = base ? base + 1 : path;
-        for (size_t i = 0; i < ELEMENTSOF(names); i++)
-                if (strcmp(base, names[i]) == 0)
-                        return true;
-        return strcmp(path, "/run") == 0 || strcmp(path, "/var/run") == 0 || strcmp(path, "/") == 0;
+        return source_is_engine_socket_name(base ? base + 1 : path) || strcmp(path, "/run") == 0 ||
+               strcmp(path, "/var/run") == 0 || strcmp(path, "/") == 0;
 }
 
 static int parse_volume(struct sandbox_config *c, const char *spec, struct dbx_error *err)

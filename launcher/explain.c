@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 #include "explain.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cgroup.h"
 #include "mounts.h"
 #include "privs.h"
+#include "sources.h"
 #include "sandbox.h"
 
 #define STR_(x) #x
@@ -21,6 +24,29 @@ static const char *one_line(char *map)
         for (char *p = map; (p = strchr(p, '\n'));)
                 *p = ',';
         return map;
+}
+
+/* Every socket a volume exposes (engine sockets are refused outright: preflight). */
+static void explain_volume_sockets(const struct volume *v, FILE *f)
+{
+        struct socket_scan scan;
+        struct dbx_error e = {0};
+        int fd = open(v->source, O_PATH | O_CLOEXEC);
+        if (fd < 0) {
+                fprintf(f, "              (cannot open it: %s)\n", strerror(errno));
+                return;
+        }
+        int r = source_scan_sockets(fd, v->source, &scan, &e);
+        close(fd);
+        if (r < 0) {
+                fprintf(f, "              REFUSED: %s\n", e.msg);
+                return;
+        }
+        fprintf(f, "              sockets exposed: %zu%s\n", scan.n,
+                scan.complete ? "" : " (walk cut short at " STR(SOURCE_WALK_MAX_ENTRIES) " entries / depth "
+                                     STR(SOURCE_WALK_MAX_DEPTH) ": there may be more)");
+        for (size_t k = 0; k < scan.n && k < SOURCE_MAX_LISTED; k++)
+                fprintf(f, "                %s%s\n", v->source, scan.listed[k]);
 }
 
 int explain_print(const struct sandbox_config *c, const struct filter_set *fs, const char *profile_name,
@@ -69,9 +95,11 @@ int explain_print(const struct sandbox_config *c, const struct filter_set *fs, c
         if (!config_volume_at(c, "/out"))
                 fprintf(f, "  /out        tmpfs size=%llu nr_inodes=%llu owned by %u, noexec, nosuid, nodev (discarded)\n",
                         (unsigned long long)c->tmp_size, (unsigned long long)tmpfs_inodes(c->tmp_size), (unsigned)c->uid);
-        for (size_t i = 0; i < c->n_volumes; i++)
+        for (size_t i = 0; i < c->n_volumes; i++) {
                 fprintf(f, "  %-11s %s, %s\n", c->volumes[i].target, c->volumes[i].source,
                         c->volumes[i].writable ? "read-write, nosuid, nodev, noexec" : "recursively read-only, nosuid, nodev");
+                explain_volume_sockets(&c->volumes[i], f);
+        }
 
         fprintf(f, "\nexec policy: denybox's own exec allowed once; every later execve/execveat %s",
                 fs->exec.verdict == EXEC_VERDICT_ALLOW ? "allowed (the profile allows exec)" :

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "mounts.h"
+#include "sources.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +11,8 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -28,17 +31,22 @@ static const char embedded_group[] =
         "nogroup:x:65534:\n"
         "nonroot:x:65532:\n";
 
-static int openat2_in_root(int root, const char *path, int flags)
+static int openat2_resolve(int root, const char *path, int flags, bool nofollow)
 {
         struct open_how how = {
                 .flags = (uint64_t)(flags | O_CLOEXEC),
-                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | (nofollow ? RESOLVE_NO_SYMLINKS : 0),
         };
         while (*path == '/')
                 path++;
         if (!*path)
                 path = ".";
         return (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
+}
+
+static int openat2_in_root(int root, const char *path, int flags)
+{
+        return openat2_resolve(root, path, flags, false);
 }
 
 static int set_attr(int fd, const char *path, unsigned flags, uint64_t attr, struct dbx_error *err, const char *what)
@@ -58,6 +66,23 @@ static int clone_tree(const char *path, int *ret, struct dbx_error *err)
         return 0;
 }
 
+static int clone_judged(const char *path, const char *opt, bool rootfs, size_t slot, int *ret, struct dbx_error *err)
+{
+        char what[PATH_MAX + 16];
+        struct stat st;
+        int r;
+
+        snprintf(what, sizeof(what), "%s %s", opt, path);
+        _cleanup_close_ int fd = -1;
+        if ((r = source_open_checked(path, what, rootfs, &fd, &st, err)) < 0 || (r = source_verify(slot, &st, what, err)) < 0)
+                return r;
+        int m = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+        if (m < 0)
+                return dbx_error_set(err, errno, "cannot bind %s: %s", what, strerror(errno));
+        *ret = m;
+        return 0;
+}
+
 int mounts_capture(const struct sandbox_config *c, struct mount_sources *s, struct dbx_error *err)
 {
         int r;
@@ -74,10 +99,12 @@ int mounts_capture(const struct sandbox_config *c, struct mount_sources *s, stru
         if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
                 return dbx_error_set(err, errno, "cannot make the mounts private: %s", strerror(errno));
 
-        if (c->rootfs && (r = clone_tree(c->rootfs, &s->rootfs, err)) < 0)
+        /* --rootfs and the volumes: opened once here, judged again, compared with what the launcher
+         * judged (sources.h), and that very fd cloned. */
+        if (c->rootfs && (r = clone_judged(c->rootfs, "--rootfs", true, MAX_VOLUMES, &s->rootfs, err)) < 0)
                 return r;
         for (size_t i = 0; i < c->n_volumes; i++)
-                if ((r = clone_tree(c->volumes[i].source, &s->volumes[i], err)) < 0)
+                if ((r = clone_judged(c->volumes[i].source, "-v", false, i, &s->volumes[i], err)) < 0)
                         return r;
         for (size_t i = 0; sandbox_dev_nodes[i]; i++) {
                 char p[64];
@@ -202,11 +229,13 @@ static int populate_embedded(const struct sandbox_config *c, int root, struct db
         return 0;
 }
 
-/* Attach a detached mount at path inside root. */
+/* Attach a detached mount at path inside root: no symlink on the way to it (issue 9, item 5). */
 static int attach_at(int root, int mnt, const char *path, struct dbx_error *err)
 {
-        _cleanup_close_ int target = openat2_in_root(root, path, O_PATH);
+        _cleanup_close_ int target = openat2_resolve(root, path, O_PATH, true);
         if (target < 0) {
+                if (errno == ELOOP)
+                        return dbx_error_set(err, ELOOP, "%s in the root is or goes through a symlink: refusing to mount on it", path);
                 if (errno == ENOENT)
                         return dbx_error_set(err, ENOENT, "the root has no %s to mount on; create it (denybox never writes into a host rootfs)", path);
                 return dbx_error_set(err, errno, "cannot resolve %s inside the root: %s", path, strerror(errno));
@@ -247,6 +276,20 @@ static int build_dev(int root, struct mount_sources *s, struct dbx_error *err)
         }
         /* /dev itself read-only: nothing can be created there; the node binds stay writable. */
         return set_attr(dev, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY, err, "/dev");
+}
+
+/* What the masks will cover must be a procfs: fail closed otherwise (a rootfs whose /proc led
+ * elsewhere once ran with no procfs at all and the masks silently skipped). */
+static int check_procfs(int root, struct dbx_error *err)
+{
+        struct statfs sfs;
+        _cleanup_close_ int fd = openat2_resolve(root, "/proc", O_PATH | O_DIRECTORY, true);
+        if (fd < 0 || fstatfs(fd, &sfs) < 0)
+                return dbx_error_set(err, errno, "cannot check /proc of the new root: %s", strerror(errno));
+        if (sfs.f_type != PROC_SUPER_MAGIC)
+                return dbx_error_set(err, EPROTO, "/proc of the new root is not a procfs (type 0x%lx): refusing to go on",
+                                     (unsigned long)sfs.f_type);
+        return 0;
 }
 
 static int cmp_volume_depth(const void *a, const void *b)
@@ -293,7 +336,7 @@ int mounts_build_root(const struct sandbox_config *c, struct mount_sources *s, i
                 r = attach_at(root, s->host[0], "/proc", err);
         else if ((r = new_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &proc, err)) >= 0)
                 r = attach_at(root, proc, "/proc", err);
-        if (r < 0)
+        if (r < 0 || (r = check_procfs(root, err)) < 0)
                 return r;
 
         /* 3. a minimal /dev */
@@ -386,8 +429,11 @@ int mounts_mask_proc(struct dbx_error *err)
 
         for (size_t i = 0; i < ELEMENTSOF(masked); i++) {
                 struct stat st;
-                if (lstat(masked[i], &st) < 0)
-                        continue; /* not on this kernel */
+                if (lstat(masked[i], &st) < 0) {
+                        if (errno == ENOENT)
+                                continue; /* not on this kernel */
+                        return dbx_error_set(err, errno, "cannot mask %s: %s", masked[i], strerror(errno));
+                }
                 _cleanup_close_ int m = -1;
                 if (S_ISDIR(st.st_mode))
                         r = new_fs("tmpfs", empty_opts, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &m, err);

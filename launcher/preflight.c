@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 #include "preflight.h"
+#include "sources.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -109,37 +112,60 @@ static bool host_can_write(const struct stat *st, uid_t uid, gid_t gid)
         return (st->st_mode & need) == need;
 }
 
+/* A mount point inside the rootfs: resolved in it, no symlink on the way (a symlinked /proc once
+ * ran the payload with no procfs at all), a directory (or, for a volume, a file). */
+static int check_mount_point(int root, const char *rootfs, const char *target, bool file_ok, struct dbx_error *err)
+{
+        struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS};
+        _cleanup_close_ int fd = (int)syscall(SYS_openat2, root, target + 1, &how, sizeof(how));
+        struct stat st;
+        if (fd < 0 && errno == ELOOP)
+                return dbx_error_set(err, ELOOP, "--rootfs %s: %s is or goes through a symlink; denybox mounts only on "
+                                     "real directories of the rootfs", rootfs, target);
+        if (fd < 0 && errno == ENOENT)
+                return dbx_error_set(err, ENOENT, "--rootfs %s has no directory %s to mount on; create it (mkdir -p %s%s)",
+                                     rootfs, target, rootfs, target);
+        if (fd < 0)
+                return dbx_error_set(err, errno, "--rootfs %s: cannot look up %s in it: %s", rootfs, target, strerror(errno));
+        if (fstat(fd, &st) < 0)
+                return dbx_error_set(err, errno, "--rootfs %s: %s: %s", rootfs, target, strerror(errno));
+        if (!S_ISDIR(st.st_mode) && !(file_ok && S_ISREG(st.st_mode)))
+                return dbx_error_set(err, ENOTDIR, "--rootfs %s: %s is not a directory to mount on", rootfs, target);
+        return 0;
+}
+
 static int check_rootfs(const struct sandbox_config *c, struct dbx_error *err)
 {
+        char what[PATH_MAX + 16];
         struct stat st;
+        int r;
+
         if (!c->rootfs)
                 return 0;
-        if (stat(c->rootfs, &st) < 0)
-                return dbx_error_set(err, errno, "--rootfs %s: %s", c->rootfs, strerror(errno));
-        if (!S_ISDIR(st.st_mode))
-                return dbx_error_set(err, ENOTDIR, "--rootfs %s: not a directory", c->rootfs);
-        char real[PATH_MAX];
-        if (!realpath(c->rootfs, real) || strcmp(real, "/") == 0)
-                return dbx_error_set(err, EPERM, "--rootfs %s: refusing the host's own root as the sandbox root", c->rootfs);
+        snprintf(what, sizeof(what), "--rootfs %s", c->rootfs);
+        _cleanup_close_ int root = -1;
+        if ((r = source_open_checked(c->rootfs, what, true, &root, &st, err)) < 0)
+                return r;
         /* Someone else who can write the rootfs could change it under the running sandbox. */
         if ((st.st_mode & (S_IWGRP | S_IWOTH)) || (st.st_uid != geteuid() && st.st_uid != 0))
                 return dbx_error_set(err, EPERM,
                                      "--rootfs %s is unsafe: it is writable by others or owned by another user (uid %u); "
                                      "use a root owned by you or root with mode 0755",
                                      c->rootfs, (unsigned)st.st_uid);
+        /* An unreadable root is said so, not reported as a missing /proc. */
+        if (faccessat(root, "", R_OK | X_OK, AT_EACCESS | AT_EMPTY_PATH) < 0)
+                return dbx_error_set(err, errno, "--rootfs %s cannot be read by uid %u: %s", c->rootfs, (unsigned)geteuid(),
+                                     strerror(errno));
 
         /* Mount points must exist: denybox never writes into a host rootfs. */
-        const char *need[MAX_VOLUMES + 5] = {"/proc", "/dev", "/tmp", "/in", "/out"};
-        size_t n = 5;
+        static const char *const need[] = {"/proc", "/dev", "/tmp", "/in", "/out"};
+        for (size_t i = 0; i < ELEMENTSOF(need); i++)
+                if ((r = check_mount_point(root, c->rootfs, need[i], false, err)) < 0)
+                        return r;
         for (size_t i = 0; i < c->n_volumes; i++)
-                need[n++] = c->volumes[i].target;
-        for (size_t i = 0; i < n; i++) {
-                char p[PATH_MAX * 2];
-                snprintf(p, sizeof(p), "%s%s", c->rootfs, need[i]);
-                if (lstat(p, &st) < 0 || !(S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode)))
-                        return dbx_error_set(err, ENOENT, "--rootfs %s has no directory %s to mount on; create it (mkdir -p %s)",
-                                             c->rootfs, need[i], p);
-        }
+                if ((r = check_mount_point(root, c->rootfs, c->volumes[i].target, true, err)) < 0)
+                        return r;
+        source_remember(MAX_VOLUMES, &st);
         return 0;
 }
 
@@ -151,17 +177,22 @@ static int check_volumes(const struct sandbox_config *c, struct dbx_error *err)
 
         for (size_t i = 0; i < c->n_volumes; i++) {
                 const struct volume *v = &c->volumes[i];
+                char what[2 * PATH_MAX + 16];
                 struct stat st;
-                if (stat(v->source, &st) < 0)
-                        return dbx_error_set(err, errno, "-v %s:%s: %s", v->source, v->target, strerror(errno));
-                if (S_ISSOCK(st.st_mode))
-                        return dbx_error_set(err, EPERM, "-v %s:%s: refusing to bind a socket into the sandbox", v->source, v->target);
+                struct socket_scan scan;
+                int r;
+                snprintf(what, sizeof(what), "-v %s:%s", v->source, v->target);
+                _cleanup_close_ int fd = -1;
+                if ((r = source_open_checked(v->source, what, false, &fd, &st, err)) < 0 ||
+                    (r = source_scan_sockets(fd, what, &scan, err)) < 0)
+                        return r;
                 if (strcmp(v->target, "/out") == 0 && v->writable && S_ISDIR(st.st_mode) && !host_can_write(&st, huid, hgid))
                         return dbx_error_set(err, EACCES,
                                              "/out: %s is not writable by the sandbox user (host uid %u, gid %u); "
                                              "fix it with 'chown %u:%u %s' (or 'chmod 0777 %s')",
                                              v->source, (unsigned)huid, (unsigned)hgid, (unsigned)huid, (unsigned)hgid,
                                              v->source, v->source);
+                source_remember(i, &st);
         }
         return 0;
 }
