@@ -46,7 +46,7 @@ enum weaken_layer {
         WEAKEN_PROC_MASK, WEAKEN_DEV, WEAKEN_SYS, WEAKEN_TMP_NOEXEC, WEAKEN_FDS, WEAKEN_SESSION,
         WEAKEN_INIT, WEAKEN_LIMITS,
         /* mounts and identity (issue 9) */
-        WEAKEN_HOST_ROOT,
+        WEAKEN_HOST_ROOT, WEAKEN_TMP_INODES,
         _WEAKEN_MAX,
 };
 

@@ -350,7 +350,9 @@ int mounts_build_root(const struct sandbox_config *c, struct mount_sources *s, i
          * nr_inodes = size / 1 KiB (at least 64) keeps what empty files can pin at about size=. */
         snprintf(size, sizeof(size), "%llu", (unsigned long long)c->tmp_size);
         snprintf(inodes, sizeof(inodes), "%llu", (unsigned long long)tmpfs_inodes(c->tmp_size));
-        const char *const tmp_opts[] = {"mode", "1777", "size", size, "nr_inodes", inodes, NULL};
+        const char *tmp_opts[] = {"mode", "1777", "size", size, "nr_inodes", inodes, NULL};
+        if (config_weakened(c, WEAKEN_TMP_INODES)) /* negative control: the kernel's default (half of RAM in pages) */
+                tmp_opts[4] = NULL;
         _cleanup_close_ int tmp = -1;
         uint64_t tmp_attr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
                             (config_weakened(c, WEAKEN_TMP_NOEXEC) ? 0 : MOUNT_ATTR_NOEXEC);
@@ -361,7 +363,9 @@ int mounts_build_root(const struct sandbox_config *c, struct mount_sources *s, i
         if (!config_volume_at(c, "/out")) {
                 snprintf(uid, sizeof(uid), "%u", (unsigned)c->uid);
                 snprintf(gid, sizeof(gid), "%u", (unsigned)c->gid);
-                const char *const out_opts[] = {"mode", "0755", "size", size, "nr_inodes", inodes, "uid", uid, "gid", gid, NULL};
+                const char *out_opts[] = {"mode", "0755", "uid", uid, "gid", gid, "size", size, "nr_inodes", inodes, NULL};
+                if (config_weakened(c, WEAKEN_TMP_INODES))
+                        out_opts[8] = NULL;
                 _cleanup_close_ int out = -1;
                 if ((r = new_fs("tmpfs", out_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &out, err)) < 0 ||
                     (r = attach_at(root, out, "/out", err)) < 0)

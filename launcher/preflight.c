@@ -200,6 +200,8 @@ static int check_volumes(const struct sandbox_config *c, struct dbx_error *err)
 int preflight(const struct sandbox_config *c, struct dbx_error *err)
 {
         int r;
+        if (config_weakened(c, WEAKEN_HOST_ROOT) && geteuid() != 0)
+                return dbx_error_set(err, EPERM, "--weaken host-root needs root: unprivileged, host root cannot be mapped");
         if ((r = check_kernel(err)) < 0 || (r = check_userns(err)) < 0 || (r = check_rootfs(c, err)) < 0 ||
             (r = check_volumes(c, err)) < 0)
                 return r;

@@ -83,6 +83,8 @@ int source_open_checked(const char *path, const char *what, bool rootfs, int *re
 {
         int r;
         _cleanup_close_ int fd = open(path, O_PATH | O_CLOEXEC | (rootfs ? O_DIRECTORY : 0));
+        if (fd < 0 && errno == ENOTDIR)
+                return dbx_error_set(err, ENOTDIR, "%s: not a directory", what);
         if (fd < 0)
                 return dbx_error_set(err, errno, "%s: %s", what, strerror(errno));
         struct statfs sfs;
@@ -95,7 +97,7 @@ int source_open_checked(const char *path, const char *what, bool rootfs, int *re
                 return dbx_error_set(err, EINVAL, "%s: refusing to bind %s into the sandbox", what, kind);
         /* "/" by identity, however it is spelled: //, /., /tmp/.., /proc/self/root, a symlink */
         if (same_inode(st, "/"))
-                return dbx_error_set(err, EPERM, "%s: refusing the host's root directory", what);
+                return dbx_error_set(err, EPERM, "%s: refusing the host's own root directory (however it is spelled)", what);
         if (same_inode(st, "/run"))
                 return dbx_error_set(err, EPERM, "%s: refusing the host's /run (engine and system sockets)", what);
         if (S_ISDIR(st->st_mode) && (r = under_kernel_tree(fd, what, err)) < 0) /* files: by fs type */

@@ -155,12 +155,21 @@ const struct probe_def probe_catalogue[] = {
         VALUE_PROBE("PR-MEM-1", "in a child, mmap (huge pages where possible) and touch memory + 16 MiB",
                     "ENOMEM(12), or the child killed by SIGKILL (1009)", LAYER_LIMITS, "limits",
                     probe_value_memory),
+
+        /* ---- mounts and identity (issue 9, items 2 and 7) ---- */
+        VALUE_PROBE("PR-HOSTROOT-1", "stat the /dev nodes bound from the host (null zero full random urandom tty)",
+                    "each owned by the overflow uid:gid (/proc/sys/kernel/overflow{u,g}id): host root is not mapped",
+                    LAYER_HOST_ROOT, "host-root", probe_value_host_root),
+        VALUE_PROBE("PR-TMP-INODES", "statvfs(\"/tmp\"): inodes (f_files) against size (f_blocks * f_frsize)",
+                    "f_files <= size / 1 KiB (64 at least): empty files pin at most ~size= of kernel memory",
+                    LAYER_TMP_INODES, "tmp-inodes", probe_value_tmp_inodes),
 };
 const size_t probe_catalogue_len = ELEMENTSOF(probe_catalogue);
 
 const char *const probe_control_layers[] = {
         "net", "seccomp", "exec-once", "env", "ro-root", "ro-in", "caps", "nnp", "user", "pidns", "uts",
         "cgroupns", "proc-mask", "dev", "sys", "tmp-noexec", "fds", "session", "init", "limits",
+        "host-root", "tmp-inodes",
         PROBE_CONTROL_ROOTFS_DOCKER_SOCK, PROBE_CONTROL_OUT_UNWRITABLE, NULL,
 };
 
@@ -187,6 +196,8 @@ static const char *const layer_names[_LAYER_MAX] = {
         [LAYER_SESSION] = "session",
         [LAYER_INIT] = "init",
         [LAYER_LIMITS] = "limits",
+        [LAYER_HOST_ROOT] = "host-root",
+        [LAYER_TMP_INODES] = "tmp-inodes",
 };
 
 static const char *const verdict_names[] = {

@@ -38,6 +38,9 @@ enum probe_layer {
         LAYER_SESSION,    /* setsid: no controlling terminal */
         LAYER_INIT,       /* pid 1 init not dumpable */
         LAYER_LIMITS,     /* pids and memory limits (cgroup or rlimit) */
+        /* mounts and identity (issue 9) */
+        LAYER_HOST_ROOT,  /* host root never mapped into the user namespace */
+        LAYER_TMP_INODES, /* /tmp and /out inodes bounded */
         _LAYER_MAX,
 };
 
@@ -164,6 +167,9 @@ enum verdict probe_value_proc_mask(const struct probe_observation *o, const stru
 enum verdict probe_value_pids(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
 enum verdict probe_value_memory(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
 bool probe_check_env_exact(const struct probe_report *r, char *why, size_t why_size);
+/* mounts and identity (probes/checks_mounts.c) */
+enum verdict probe_value_host_root(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
+enum verdict probe_value_tmp_inodes(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
 
 /* The set PR-ENV-2 requires, and the /dev PR-DEV-1 requires ("name:c" device, "name:l" symlink). */
 #define PROBE_ENV_EXACT "HOME HOSTNAME LANG PATH"

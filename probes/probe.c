@@ -316,6 +316,9 @@ static const struct probe_fn {
         { "PR-ENV-2", probe_env_exact },
         { "PR-PIDS-1", probe_pids },
         { "PR-MEM-1", probe_memory },
+        /* mounts and identity (probes/probe_mounts.c) */
+        { "PR-HOSTROOT-1", probe_host_root },
+        { "PR-TMP-INODES", probe_tmp_inodes },
 };
 
 static struct obs results[ELEMENTSOF(probes)];

@@ -93,3 +93,7 @@ void probe_dev(struct obs *o);
 void probe_proc_mask(struct obs *o);
 void probe_pids(struct obs *o);
 void probe_memory(struct obs *o);
+
+/* probe_mounts.c */
+void probe_host_root(struct obs *o);
+void probe_tmp_inodes(struct obs *o);

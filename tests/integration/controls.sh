@@ -48,6 +48,11 @@ make_blocked_out() {
         mkdir -p "$1/report.md" && chmod 0777 "$1"
 }
 
+# The host never changes, whatever is weakened (issue 9): its /dev nodes and a root-owned file,
+# stat'ed before the first run and after the last (mode, owner, ctime).
+host_state() { stat -c '%n %a %u %g %Z' /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty /etc/passwd; }
+host_before=$(host_state)
+
 # 1. the plain run: every probe PASSes, and the bundle names each probe's control
 attest_in "$T/plain"
 B=$(bundle "$T/plain")
@@ -65,7 +70,7 @@ done < <(jq -r '.probes[] | "\(.probe_id) \(.verdict)"' "$B")
 
 # 2. one run per distinct control
 while read -r control; do
-        args=() tty=false setup=false
+        args=() tty=false setup=false root_only=false
         for l in $control; do
                 case $l in
                 rootfs-docker-sock)
@@ -78,11 +83,16 @@ while read -r control; do
                         make_blocked_out "$T/blocked-out"
                         args+=(-v "$T/blocked-out:/out:rw") ;;
                 session) tty=true; args+=(--weaken "$l") ;;
+                host-root) root_only=true; args+=(--weaken "$l") ;;
                 *) args+=(--weaken "$l") ;;
                 esac
         done
         dir="$T/control-${control// /+}"
         ids=$(jq -r --arg c "$control" '.probes[] | select(.control == $c) | .probe_id' "$B" | tr '\n' ' ')
+        if $root_only && [ "$(id -u)" != 0 ]; then # unprivileged, host root is never mappable: nothing to weaken
+                ok "control '$control' ($ids) # SKIP root only: an unprivileged caller cannot map host root"
+                continue
+        fi
         if $tty; then
                 if ! command -v script >/dev/null; then
                         if [ "${DENYBOX_TEST_MUST_WORK:-0}" = 1 ]; then
@@ -110,4 +120,5 @@ while read -r control; do
                 check "control '$control' makes $id FAIL (${got:-not in the bundle})" [ "${got%%:*}" = FAIL ]
         done
 done < <(jq -r '[.probes[].control] | unique | .[]' "$B")
+check "no run, weakened or not, changed the host's /dev nodes or /etc/passwd" [ "$host_before" = "$(host_state)" ]
 finish

@@ -24,7 +24,7 @@ if [ -L /var/run ]; then
 fi
 ln -s / "$T/rootlink"
 run_db run --rootfs "$T/r" -v "$T/rootlink:/in:ro" -- /bin/sh -c "$leak"
-check "a symlink to / as a source is refused as the host root (rc=$rc)" has "refusing the host's root directory" "$T/err"
+check "a symlink to / as a source is refused as the host root (rc=$rc)" has "refusing the host's own root directory" "$T/err"
 
 run_db run --rootfs "$T/r" -v /dev/null:/in -- /bin/true
 check "-v /dev/null:/in exits 64, not 3 (rc=$rc)" [ $rc = 64 ]
