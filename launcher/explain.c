@@ -66,7 +66,10 @@ int explain_print(const struct sandbox_config *c, const struct filter_set *fs, c
                 fprintf(f, "\n\n");
         }
         fprintf(f, "outside (the launcher)\n");
-        fprintf(f, "  %2zu. preflight: kernel >= 5.12, user namespaces allowed, rootfs %s, volumes exist, /out writable by host uid %u\n",
+        fprintf(f, "  %2zu. preflight: kernel >= 5.12, user namespaces allowed, rootfs %s, volumes exist, /out writable by host uid %u;\n"
+                   "      rootfs and volume sources opened once and judged by what they are (not the host root or /run by\n"
+                   "      identity, no kernel file system, device, FIFO or socket, no engine socket inside), their inodes\n"
+                   "      remembered: the sandbox binds those inodes or nothing; no mount point through a symlink\n",
                 step++, c->rootfs ? c->rootfs : "(embedded)", (unsigned)config_host_uid(c, euid));
         fprintf(f, "  %2zu. compile seccomp %s (profile sha256 %s): stage 1 %zu insns, stage 2 %zu insns, bpf sha256 %s\n",
                 step++, profile_name, profile_sha256, fs->stage1.len / 8, fs->stage2.len / 8, fs->bpf_sha256);
@@ -77,6 +80,8 @@ int explain_print(const struct sandbox_config *c, const struct filter_set *fs, c
                 one_line(m.gid_map));
         fprintf(f, "      host root: %s\n",
                 m.host_root_mapped ? "MAPPED (--weaken host-root: the old mapping, a negative control)" :
+                euid == 0 && m.setup_uid != 0 && c->uid != 0 ?
+                            "never mapped; inside 0 is not mapped either (the sandbox uid is the overflow id itself: setup runs as it)" :
                 euid == 0 ? "never mapped; inside 0 (denybox's setup, --user 0) is the overflow id " STR(SANDBOX_OVERFLOW_ID)
                             " (nobody); every host file whose owner is unmapped shows as " STR(SANDBOX_OVERFLOW_ID) :
                             "not mapped (unprivileged: only the caller's own ids)");
@@ -88,7 +93,7 @@ int explain_print(const struct sandbox_config *c, const struct filter_set *fs, c
 
         fprintf(f, "\nmounts\n");
         fprintf(f, "  /           %s, read-only, nosuid, nodev (every mount nested in it too)\n", c->rootfs ? c->rootfs : "embedded tmpfs (distroless skeleton)");
-        fprintf(f, "  /proc       fresh procfs of the new pid namespace, nosuid, nodev, noexec, dangerous paths masked\n");
+        fprintf(f, "  /proc       fresh procfs of the new pid namespace (checked: fstatfs), nosuid, nodev, noexec, dangerous paths masked\n");
         fprintf(f, "  /dev        read-only tmpfs with null, zero, full, random, urandom, tty bound from the host\n");
         fprintf(f, "  /tmp        tmpfs size=%llu nr_inodes=%llu, noexec, nosuid, nodev\n", (unsigned long long)c->tmp_size,
                 (unsigned long long)tmpfs_inodes(c->tmp_size));
