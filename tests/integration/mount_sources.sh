@@ -102,7 +102,7 @@ touch "$T/stop"; wait $flipper
 check "300 flips: the unsafe root never ran (bad=$bad good=$good refused=$refused)" [ $bad = 0 ]
 echo "# rootfs race: $good runs used the checked root, $refused were refused (a schedule, not a verdict)"
 
-# ---- item 4: a -v source flipped between the host's / and a plain directory (150 tries) ----
+# ---- item 4: a -v source flipped between the host's / and a plain directory (100 tries) ----
 mkdir -p "$T/safe" && echo SAFE >"$T/safe/marker"
 ln -sfn "$T/safe" "$T/vflip"
 rm -f "$T/stop"
@@ -110,13 +110,13 @@ rm -f "$T/stop"
                ln -sfn "$T/safe" "$T/vflip.n" && mv -T "$T/vflip.n" "$T/vflip"; done ) &
 flipper=$!
 leaked=0 safe=0 refused=0
-for i in $(seq 150); do
+for i in $(seq 100); do
         "$DENYBOX" run --rootfs "$T/r" -v "$T/vflip:/in:ro" -- /bin/sh -c "$leak; [ -e /in/marker ] && echo SAFE-SEEN" >"$T/o" 2>/dev/null
         if grep -q HOST-ROOT-VISIBLE "$T/o"; then leaked=$((leaked + 1))
         elif grep -q SAFE-SEEN "$T/o"; then safe=$((safe + 1))
         else refused=$((refused + 1)); fi
 done
 touch "$T/stop"; wait $flipper
-check "150 flips: the host's root was never bound (leaked=$leaked safe=$safe refused=$refused)" [ $leaked = 0 ]
+check "100 flips: the host's root was never bound (leaked=$leaked safe=$safe refused=$refused)" [ $leaked = 0 ]
 echo "# volume race: $safe runs bound the safe directory, $refused were refused (a schedule, not a verdict)"
 finish
