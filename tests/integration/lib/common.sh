@@ -36,3 +36,14 @@ make_busybox_rootfs() {
         echo "nonroot:x:65532:65532::/home/nonroot:/bin/sh" >"$r/etc/passwd"
         chmod -R a+rX "$r"
 }
+
+# wait_until SECONDS COMMAND... : polls COMMAND until it succeeds (status 0) or SECONDS have passed
+# (status 1).  The bound only stops a hang: pass a generous one, never a speed expectation.
+wait_until() {
+        local end=$((SECONDS + $1))
+        shift
+        until "$@"; do
+                [ $SECONDS -lt $end ] || return 1
+                sleep 0.05
+        done
+}
