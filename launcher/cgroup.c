@@ -35,6 +35,20 @@ const char *limit_mech_name(enum limit_mech m)
         return names[m];
 }
 
+const char *limit_mech_label(enum limit_kind k, enum limit_mech m)
+{
+        if (m == MECH_RLIMIT && (k == LIMIT_MEMORY || k == LIMIT_SWAP))
+                return "rlimit (RLIMIT_AS: address space only)";
+        return limit_mech_name(m);
+}
+
+const char *cgroup_hint(void)
+{
+        if (geteuid() != 0 && access("/run/systemd/system", F_OK) == 0)
+                return "; for a delegated cgroup run it as `systemd-run --user --scope -p Delegate=yes denybox ...`";
+        return "";
+}
+
 static int write_str(const char *dir, const char *file, const char *val)
 {
         char p[PATH_MAX + 64];

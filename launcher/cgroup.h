@@ -31,6 +31,11 @@ struct cgroup_plan {
 
 const char *limit_kind_name(enum limit_kind k);
 const char *limit_mech_name(enum limit_mech m);
+/* limit_mech_name, except that RLIMIT_AS standing in for --memory says it holds address space only. */
+const char *limit_mech_label(enum limit_kind k, enum limit_mech m);
+/* "; for a delegated cgroup run it as `systemd-run --user --scope ...`" unprivileged on a systemd
+ * host, else "": appended to the warnings about limits no cgroup holds. */
+const char *cgroup_hint(void);
 
 /* Decide each limit's mechanism; unless dry_run, create the cgroups and write the limits. */
 int cgroup_prepare(const struct limits *l, bool dry_run, struct cgroup_plan *p, struct dbx_error *err);

@@ -155,6 +155,10 @@ const struct probe_def probe_catalogue[] = {
         VALUE_PROBE("PR-MEM-1", "in a child, mmap (huge pages where possible) and touch memory + 16 MiB",
                     "ENOMEM(12), or the child killed by SIGKILL (1009)", LAYER_LIMITS, "limits",
                     probe_value_memory),
+        /* ---- hosts: memory the address space does not hold (issue 9 item 8) ---- */
+        VALUE_PROBE("PR-MEM-2", "in a child, write memory + 16 MiB into a memfd (never mapped: RLIMIT_AS cannot see it)",
+                    "ENOMEM(12), ENOSPC(28), or the child killed by SIGKILL (1009)", LAYER_LIMITS, "limits",
+                    probe_value_memory_unmapped),
 };
 const size_t probe_catalogue_len = ELEMENTSOF(probe_catalogue);
 

@@ -78,6 +78,7 @@ struct probe_context {
         long long pids_limit;   /* tasks, or -1 */
         long long memory;       /* bytes, or -1 */
         const char *hostname;
+        const char *memory_mechanism; /* what held the memory limit ("cgroup v2", "rlimit (...)"), or NULL */
 };
 
 /* The whole report of one probe run. */
@@ -164,6 +165,8 @@ enum verdict probe_value_proc_mask(const struct probe_observation *o, const stru
 enum verdict probe_value_pids(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
 enum verdict probe_value_memory(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
 bool probe_check_env_exact(const struct probe_report *r, char *why, size_t why_size);
+enum verdict probe_value_memory_unmapped(const struct probe_observation *o, const struct probe_context *ctx, char *why,
+                                         size_t why_size); /* check_limits.c */
 
 /* The set PR-ENV-2 requires, and the /dev PR-DEV-1 requires ("name:c" device, "name:l" symlink). */
 #define PROBE_ENV_EXACT "HOME HOSTNAME LANG PATH"

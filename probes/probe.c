@@ -316,6 +316,7 @@ static const struct probe_fn {
         { "PR-ENV-2", probe_env_exact },
         { "PR-PIDS-1", probe_pids },
         { "PR-MEM-1", probe_memory },
+        { "PR-MEM-2", probe_memory_unmapped }, /* observe_limits.c */
 };
 
 static struct obs results[ELEMENTSOF(probes)];

@@ -54,6 +54,9 @@ void child_progress(void);
 /* record() with in_child's note in brackets after what. */
 void record_child(struct obs *o, int err, const char *what, const char *note);
 
+/* observe_limits.c */
+void probe_memory_unmapped(struct obs *o);
+
 /* observe_kernel.c */
 void probe_userns(struct obs *o);
 void probe_mount2(struct obs *o);

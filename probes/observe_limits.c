@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/* Limits the address space cannot see.  PR-MEM-1 touches anonymous memory, which RLIMIT_AS
+ * bounds as well as a memory cgroup does; pages written into a memfd are never mapped, so only a
+ * memory cgroup bounds them.  PR-MEM-2 writes them: where denybox could only fall back to
+ * RLIMIT_AS (unprivileged on a cgroup v1 host), the memory limit is not held and the
+ * attestation says so instead of passing it. */
+#include "probe.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static long long memfd_bytes;
+
+/* Writes memfd_bytes into a memfd, 1 MiB at a time: 0 when all went in, else the errno. */
+static int child_fill_memfd(int unused)
+{
+        static char chunk[1 << 20];
+        (void) unused;
+        int fd = memfd_create("denybox-probe-mem", MFD_CLOEXEC);
+        if (fd < 0)
+                return errno;
+        memset(chunk, 0x5a, sizeof(chunk));
+        for (long long done = 0; done < memfd_bytes;) {
+                ssize_t n = write(fd, chunk, sizeof(chunk));
+                if (n < 0)
+                        return errno;
+                done += n;
+                child_progress();
+        }
+        return 0;
+}
+
+void probe_memory_unmapped(struct obs *o)
+{
+        char note[160], what[240];
+        if (probe_args.memory <= 0) {
+                record(o, -1, "no --memory given: nothing to exceed");
+                return;
+        }
+        memfd_bytes = probe_args.memory + PROBE_MEM_EXTRA;
+        int err = in_child(child_fill_memfd, 0, note, sizeof(note));
+        snprintf(what, sizeof(what), "write %lld bytes into a memfd in a child", memfd_bytes);
+        record_child(o, err, what, note);
+        set_value(o, "bytes=%lld", memfd_bytes);
+}
