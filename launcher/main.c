@@ -216,6 +216,8 @@ int main(int argc, char **argv)
                 goto out;
         }
         /* A limit nothing here can enforce is said so, never silently dropped. */
+        if ((c.command == CMD_RUN || c.command == CMD_ATTEST) && !config_weakened(&c, WEAKEN_LIMITS))
+                cgroup_enter_scope(&c.limits, argv);
         if (c.command == CMD_RUN || c.command == CMD_ATTEST) {
                 struct cgroup_plan plan;
                 cgroup_prepare(&c.limits, true, &plan, NULL);
