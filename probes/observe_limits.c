@@ -9,7 +9,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 static long long memfd_bytes;
@@ -45,4 +48,30 @@ void probe_memory_unmapped(struct obs *o)
         snprintf(what, sizeof(what), "write %lld bytes into a memfd in a child", memfd_bytes);
         record_child(o, err, what, note);
         set_value(o, "bytes=%lld", memfd_bytes);
+}
+
+/* A layer the host duplicates: before 6.5 the kernel checks kernel.unprivileged_bpf_disabled at
+ * the top of bpf(2), before the attr size, so with the sysctl set (Debian: 2) bpf() is EPERM for
+ * the capability-less sandbox whether or not seccomp denies it, and PR-BPF-1's control (seccomp
+ * removed) cannot FAIL there.  The probe still PASSes on the effect; the value says whether the
+ * host denies it first ("host_denies_first=1"), and the controls test reports that control as not
+ * applicable on such a host. */
+void probe_bpf_host(struct obs *o)
+{
+        char buf[16] = "";
+        size_t len = 0;
+        struct utsname u;
+        int major = 0, minor = 0;
+        long disabled = -1;
+        if (read_bounded("/proc/sys/kernel/unprivileged_bpf_disabled", buf, sizeof(buf) - 1, &len) == 0)
+                disabled = strtol(buf, NULL, 10);
+        if (uname(&u) == 0)
+                sscanf(u.release, "%d.%d", &major, &minor);
+        bool first = disabled > 0 && (major < 6 || (major == 6 && minor < 5));
+        set_value(o, "unprivileged_bpf_disabled=%ld kernel=%d.%d host_denies_first=%d", disabled, major, minor, first);
+        if (first) {
+                size_t n = strlen(o->actual);
+                snprintf(o->actual + n, sizeof(o->actual) - n,
+                         " (the host denies it too: kernel.unprivileged_bpf_disabled=%ld, checked first before 6.5)", disabled);
+        }
 }

@@ -56,6 +56,8 @@ void record_child(struct obs *o, int err, const char *what, const char *note);
 
 /* observe_limits.c */
 void probe_memory_unmapped(struct obs *o);
+/* PR-BPF-1's note: does the host's kernel deny bpf() to the sandbox before seccomp is consulted? */
+void probe_bpf_host(struct obs *o);
 
 /* observe_kernel.c */
 void probe_userns(struct obs *o);

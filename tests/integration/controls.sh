@@ -111,6 +111,14 @@ while read -r control; do
         fi
         for id in $ids; do
                 got=$(jq -r --arg id "$id" '.probes[] | select(.probe_id == $id) | "\(.verdict): \(.reason)"' "$b")
+                host=$(jq -r --arg id "$id" '.probes[] | select(.probe_id == $id) | .value // ""' "$b")
+                # A layer the host itself duplicates (the probe's value says so, e.g. bpf() denied by
+                # kernel.unprivileged_bpf_disabled before seccomp on kernels before 6.5): there the
+                # control cannot make the probe FAIL; not applicable, said so, not a failure.
+                if [ "${got%%:*}" = PASS ] && [[ $host == *host_denies_first=1* ]]; then
+                        ok "control '$control' makes $id FAIL # SKIP not applicable here: the host denies it first ($host)"
+                        continue
+                fi
                 check "control '$control' makes $id FAIL (${got:-not in the bundle})" [ "${got%%:*}" = FAIL ]
         done
 done < <(jq -r '[.probes[].control] | unique | .[]' "$B")
