@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Resource limits: cgroup v2 where a writable hierarchy with the controller exists, else the
- * cgroup v1 controller, else an rlimit where one means the same, else not enforced (and said so).
+/* Resource limits: cgroup v2 inside denybox's own cgroup (never beside it: systemd's delegation
+ * contract) where that is usable or systemd can make it a delegated scope, else the cgroup v1
+ * controller, else an rlimit (RLIMIT_AS: address space only), else not enforced (and said so).
  * Parent side: create the cgroups before the clone, move the child in before it acts, remove
  * them afterwards.  Child side: the rlimits. */
 #pragma once
