@@ -7,6 +7,7 @@
 # hybrid layout; --suite also runs the whole meson test suite as root in the VM.  Under software
 # emulation a boot plus the toolchain install takes 15-30 minutes.  On failure the end of the VM's
 # console log is printed (all logs stay in the log directory).  Exit status: the VM run's.
+# Needs qemu-system-x86 qemu-utils mmdebstrap: DENYBOX_WITH_VM=1 bash scripts/install-deps.sh.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 cgroup=v2 suite="" logdir=""
