@@ -502,7 +502,7 @@ bool cgroup_oom_killed(const struct cgroup_plan *p)
 static void rmdir_retry(const char *dir)
 {
         /* the pid namespace's processes are SIGKILLed when its init exits; give them a moment */
-        for (int i = 0; i < 200 && rmdir(dir) < 0 && errno == EBUSY; i++) {
+        for (int i = 0; i < 6000 && rmdir(dir) < 0 && errno == EBUSY; i++) { /* a hang guard: 30 s */
                 struct timespec ts = {0, 5 * 1000 * 1000};
                 nanosleep(&ts, NULL);
         }

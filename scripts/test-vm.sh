@@ -28,7 +28,7 @@ fi
 [ -n "$logdir" ] || logdir=$(mktemp -d /tmp/denybox-vm.XXXXXX)
 mkdir -p "$logdir"
 start=$SECONDS
-"$vm" -p . --copy --cgroup "$cgroup" --timeout 3000 --log-dir "$logdir" -- "bash tests/vm/limits.sh $suite"
+"$vm" -p . --copy --cgroup "$cgroup" --boot-timeout 1800 --timeout 4800 --log-dir "$logdir" -- "bash tests/vm/limits.sh $suite"
 rc=$?
 echo "test-vm.sh: VM stage (cgroup $cgroup${suite:+, suite}) exited $rc after $((SECONDS - start)) s; logs in $logdir"
 if [ $rc != 0 ]; then

@@ -11,8 +11,8 @@ trap 'rm -rf "$T"' EXIT
 : >"$W/res/$ctx.fail"
 check() { # check DESCRIPTION COMMAND...
         local d=$1; shift
-        if "$@" >/dev/null 2>&1; then echo "ok - $d"; echo "$ctx: $d" >>"$W/res/$ctx.ok"
-        else echo "not ok - $d"; echo "$ctx: $d" >>"$W/res/$ctx.fail"; fi
+        if "$@" >/dev/null 2>&1; then echo "ok - $d [+${SECONDS}s]"; echo "$ctx: $d" >>"$W/res/$ctx.ok"
+        else echo "not ok - $d [+${SECONDS}s]"; echo "$ctx: $d" >>"$W/res/$ctx.fail"; fi
 }
 has() { grep -q -- "$1" "$2"; }
 R=(--rootfs "$W/rootfs" --timeout 900)
@@ -30,7 +30,7 @@ m_cpu=$(echo "$lim" | sed -n 's/.* cpus=\(.*\)$/\1/p')
 
 # pids: a fork flood stops at the limit.
 "$DB" run "${R[@]}" --pids-limit 8 -- /bin/sh -c \
-        'i=0; while [ $i -lt 40 ]; do echo "forking $i"; (sleep 60) & i=$((i+1)); done' >"$T/out" 2>"$T/err"
+        'i=0; while [ $i -lt 40 ]; do echo "forking $i"; (sleep 5) & i=$((i+1)); done' >"$T/out" 2>"$T/err"
 last=$(sed -n 's/^forking //p' "$T/out" | tail -1)
 if has "can't fork" "$T/err" && [ "${last:-99}" -le 8 ]; then e_pids="stopped at fork $last"; else e_pids="NOT stopped (last fork ${last:-?})"; fi
 check "pids ($m_pids): the fork flood stops at the limit ($e_pids)" [ "${e_pids%% *}" = stopped ]
@@ -62,13 +62,18 @@ rlimit*)
         check "memory: a mechanism is named ($m_mem)" false ;;
 esac
 
-# cpus: a busy loop over 8 s gets about half a CPU where a cgroup holds it.
+# cpus: a busy loop over 8 s gets at most about half a CPU where a cgroup holds it (<= 0.65: the
+# limit holds).  The same loop without --cpus, right after, is the baseline: if the machine is
+# so loaded that it gets no more than that either, the measurement cannot tell and says so.
 "$DB" run "${R[@]}" --cpus 0.5 -- /bin/hog spin 8 >"$T/c.out" 2>"$T/c.err"
 ratio=$(sed -n 's/^cpu_ratio=//p' "$T/c.out")
-e_cpu="CPU ratio ${ratio:-?}"
+"$DB" run "${R[@]}" -- /bin/hog spin 8 >"$T/c0.out" 2>/dev/null
+base=$(sed -n 's/^cpu_ratio=//p' "$T/c0.out")
+e_cpu="CPU ratio ${ratio:-?} (unlimited: ${base:-?})"
+awk -v b="${base:-0}" 'BEGIN { exit !(b <= 0.65) }' && e_cpu="$e_cpu, inconclusive: the machine is too loaded"
 case $m_cpu in
-cgroup*) check "cpus ($m_cpu): a busy loop gets about half a CPU ($e_cpu)" \
-                awk -v r="${ratio:-9}" 'BEGIN { exit !(r >= 0.3 && r <= 0.65) }' ;;
+cgroup*) check "cpus ($m_cpu): a busy loop gets at most about half a CPU ($e_cpu)" \
+                awk -v r="${ratio:-9}" 'BEGIN { exit !(r <= 0.65) }' ;;
 *) check "cpus ($m_cpu): not enforced, and the run warned so ($e_cpu)" has "not enforced" "$T/c.err" ;;
 esac
 
@@ -96,32 +101,32 @@ esac
 # Where the cgroups went (v2): the sandbox's cgroup beside the leaf denybox moved itself into,
 # both inside denybox's own cgroup: ours, or a scope systemd made for it (denybox is not alone in
 # ours).  And nothing is left behind.
-"$DB" run "${R[@]}" --pids-limit 8 --memory 64m -- /bin/sleep 60 >/dev/null 2>"$T/p.err" &
-dbp=$!
-where="" launcher=""
-for _ in $(seq 1200); do
-        init=$(cat /proc/$dbp/task/$dbp/children 2>/dev/null | awk '{print $1}')
-        [ -n "$init" ] && where=$(sed -n 's/^0:://p' /proc/$init/cgroup 2>/dev/null)
-        launcher=$(sed -n 's/^0:://p' /proc/$dbp/cgroup 2>/dev/null)
-        case $where in */denybox-[0-9]*) break ;; esac
-        sleep 0.1
-done
-kill -TERM $dbp 2>/dev/null
-wait $dbp 2>/dev/null
-parent=${where%/*}
-case $parent in
-"$own") e_cg="inside its own cgroup" ;;
-*.scope) e_cg="inside a scope systemd made for it (${parent##*/})" ;;
-*) e_cg="OUTSIDE: $where (own $own)" ;;
-esac
-if grep -q '^0::' /proc/self/cgroup && [ "$m_pids" = "cgroup v2" ]; then
+e_cg="v2 not used"
+if [ "$m_pids" = "cgroup v2" ]; then
+        "$DB" run "${R[@]}" --pids-limit 8 --memory 64m -- /bin/sleep 60 >/dev/null 2>"$T/p.err" &
+        dbp=$!
+        where="" launcher=""
+        for _ in $(seq 1200); do
+                init=$(cat /proc/$dbp/task/$dbp/children 2>/dev/null | awk '{print $1}')
+                [ -n "$init" ] && where=$(sed -n 's/^0:://p' /proc/$init/cgroup 2>/dev/null)
+                launcher=$(sed -n 's/^0:://p' /proc/$dbp/cgroup 2>/dev/null)
+                case $where in */denybox-[0-9]*) break ;; esac
+                sleep 0.1
+        done
+        kill -TERM $dbp 2>/dev/null
+        wait $dbp 2>/dev/null
+        parent=${where%/*}
+        case $parent in
+        "$own") e_cg="inside its own cgroup" ;;
+        *.scope) e_cg="inside a scope systemd made for it (${parent##*/})" ;;
+        *) e_cg="OUTSIDE: $where (own $own)" ;;
+        esac
         check "v2: the sandbox's cgroup $where is inside denybox's own ($e_cg), beside its leaf $launcher" \
                 [ "${e_cg%% *}" = inside ] && [ "${launcher%/*}" = "$parent" ]
-else
-        e_cg="v2 not used"
 fi
 find /sys/fs/cgroup -type d 2>/dev/null | sort >"$T/cg.after"
-left=$(comm -13 "$T/cg.before" "$T/cg.after" | grep -i denybox | head -3 | tr '\n' ' ')
+left=$(comm -13 "$T/cg.before" "$T/cg.after" | grep -i denybox | while read -r d; do
+        [ -d "/proc/${d##*-}" ] || echo "$d"; done | head -3 | tr '\n' ' ') # a live pid: another run's
 check "no cgroup is left behind (${left:-none})" [ -z "$left" ]
 [ -z "$left" ] && e_cg="$e_cg, none left" || e_cg="$e_cg, LEFT: $left"
 

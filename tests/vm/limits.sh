@@ -25,7 +25,7 @@ say "built"
 # A place every context can read: the binaries, a busybox rootfs, a tmpfs for /dev/shm-like
 # writes, and one result directory.
 W=/srv/denybox-vm
-rm -rf "$W" && mkdir -p "$W/rootfs"/{bin,etc,in,out,tmp,proc,dev,app,root,home/nonroot} "$W/res" "$W/shm"
+rm -rf "$W" && mkdir -p "$W/rootfs"/{bin,etc,in,out,tmp,proc,dev,app,root,home/nonroot,shm} "$W/res" "$W/shm"
 install -m 0755 build-vm/denybox build-vm/tests/integration/hog "$W/"
 cp "$(command -v busybox)" "$W/rootfs/bin/busybox"
 for a in sh true cat echo sleep; do ln -s busybox "$W/rootfs/bin/$a"; done
