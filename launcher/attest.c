@@ -105,6 +105,8 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
                 probe_report_free(&a.report);
                 a.report = (struct probe_report){0};
         }
+        const enum limit_kind mem_kind = c->limits.memory >= 0 ? LIMIT_MEMORY : LIMIT_SWAP;
+        ctx.memory_mechanism = limit_mech_label(mem_kind, a.res.cg.mech[mem_kind]);
         a.report.ctx = &ctx;
         if (attest_adjudicate(&a) < 0) {
                 r = dbx_error_set(err, ENOMEM, "out of memory");

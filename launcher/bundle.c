@@ -182,7 +182,7 @@ static void gen_steps(yajl_gen g, const struct attestation *a)
         int k = snprintf(d, sizeof(d), "limits:");
         for (int l = 0; l < _LIMIT_MAX && k > 0 && (size_t)k < sizeof(d); l++)
                 k += snprintf(d + k, sizeof(d) - (size_t)k, " %s=%s", limit_kind_name((enum limit_kind)l),
-                              limit_mech_name(res->cg.mech[l]));
+                              limit_mech_label((enum limit_kind)l, res->cg.mech[l]));
         step(g, "cgroups", config_weakened(c, WEAKEN_LIMITS) ? "skipped (--weaken limits)" : "ok", d);
         snprintf(d, sizeof(d), "user mount ipc%s%s%s; cgroup namespace later%s", config_weakened(c, WEAKEN_PIDNS) ? "" : " pid",
                  config_weakened(c, WEAKEN_NET) ? "" : " net", config_weakened(c, WEAKEN_UTS) ? "" : " uts",
@@ -288,7 +288,7 @@ int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct
                         yajl_gen_null(g);
                 else
                         yajl_gen_integer(g, asked[k]);
-                kv(g, "mechanism", limit_mech_name(a->res.cg.mech[k]));
+                kv(g, "mechanism", limit_mech_label((enum limit_kind)k, a->res.cg.mech[k]));
                 yajl_gen_map_close(g);
         }
         yajl_gen_map_close(g);

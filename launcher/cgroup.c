@@ -35,6 +35,20 @@ const char *limit_mech_name(enum limit_mech m)
         return names[m];
 }
 
+const char *limit_mech_label(enum limit_kind k, enum limit_mech m)
+{
+        if (m == MECH_RLIMIT && (k == LIMIT_MEMORY || k == LIMIT_SWAP))
+                return "rlimit (RLIMIT_AS: address space only)";
+        return limit_mech_name(m);
+}
+
+const char *cgroup_hint(void)
+{
+        if (geteuid() != 0 && access("/run/systemd/system", F_OK) == 0)
+                return "; for a delegated cgroup run it as `systemd-run --user --scope -p Delegate=yes denybox ...`";
+        return "";
+}
+
 static int write_str(const char *dir, const char *file, const char *val)
 {
         char p[PATH_MAX + 64];
@@ -96,26 +110,105 @@ static const char *v2_root(void)
         return NULL;
 }
 
-/* v2: as root, a leaf under <root>/denybox; unprivileged, a sibling of our own cgroup where that
- * parent is delegated to us.  Either way its parent must offer the controllers we need. */
+/* True if pid is the only process in the v2 cgroup dir. */
+static bool alone_in(const char *dir)
+{
+        char p[PATH_MAX + 64], buf[64] = "";
+        snprintf(p, sizeof(p), "%s/cgroup.procs", dir);
+        _cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+        if (n <= 0)
+                return false;
+        buf[n] = '\0';
+        char *end;
+        long pid = strtol(buf, &end, 10);
+        return pid == (long)getpid() && (*end == '\0' || (end[0] == '\n' && end[1] == '\0'));
+}
+
+/* v2, systemd's delegation contract: denybox creates cgroups only inside its own cgroup, never
+ * beside it.  Its own cgroup is usable if it is writable and either the hierarchy's root (no
+ * systemd: the root may hold processes and delegate) or denybox is alone in it (a scope made for
+ * it, e.g. `systemd-run --scope -p Delegate=yes denybox ...`): then denybox moves itself into a
+ * leaf child, enables the controllers on its own cgroup and creates the sandbox's cgroup beside
+ * that leaf (the "no internal processes" rule forbids controllers on a cgroup holding processes).
+ * out is the own cgroup's directory. */
 static bool v2_parent(char *out, size_t size)
 {
         const char *root = v2_root();
         char own[PATH_MAX];
-        if (!root)
+        if (!root || !own_cgroup(NULL, own, sizeof(own)))
                 return false;
-        if (geteuid() == 0) {
-                snprintf(out, size, "%s/denybox", root);
-                return true;
+        snprintf(out, size, "%s%s", root, strcmp(own, "/") == 0 ? "" : own);
+        char procs[PATH_MAX + 64], ctl[PATH_MAX + 64];
+        snprintf(procs, sizeof(procs), "%s/cgroup.procs", out);
+        snprintf(ctl, sizeof(ctl), "%s/cgroup.subtree_control", out);
+        if (access(out, W_OK) < 0 || access(procs, W_OK) < 0 || access(ctl, W_OK) < 0)
+                return false;
+        return strcmp(own, "/") == 0 || alone_in(out);
+}
+
+/* Unusable own cgroup on a systemd host with a unified hierarchy: systemd can make denybox a
+ * delegated scope of its own (as rootless podman asks for one), through systemd-run: root through
+ * the system manager, a user through their user manager's bus.  DENYBOX_SYSTEMD_SCOPE is set in
+ * the scope (and to "0" by a caller who does not want one). */
+static const char *systemd_run(void)
+{
+        static const char *const paths[] = {"/usr/bin/systemd-run", "/bin/systemd-run"};
+        for (size_t i = 0; i < 2; i++)
+                if (access(paths[i], X_OK) == 0)
+                        return paths[i];
+        return NULL;
+}
+
+static bool scope_wanted(void)
+{
+        struct statfs s;
+        if (getenv("DENYBOX_SYSTEMD_SCOPE") || access("/run/systemd/system", F_OK) < 0 || !systemd_run() ||
+            statfs(CGROUP_ROOT, &s) < 0 || s.f_type != CGROUP2_SUPER_MAGIC)
+                return false;
+        if (geteuid() == 0)
+                return access("/run/systemd/private", F_OK) == 0;
+        const char *rt = getenv("XDG_RUNTIME_DIR");
+        char bus[PATH_MAX];
+        if (!rt || rt[0] != '/')
+                return false;
+        snprintf(bus, sizeof(bus), "%s/bus", rt);
+        return access(bus, F_OK) == 0;
+}
+
+void cgroup_enter_scope(const struct limits *l, char **argv)
+{
+        char self[PATH_MAX], v2_par[PATH_MAX];
+        if ((l->pids < 0 && l->memory < 0 && l->memory_swap < 0 && l->cpus_milli < 0) ||
+            v2_parent(v2_par, sizeof(v2_par)) || !scope_wanted())
+                return;
+        ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+        int argc = 0;
+        while (argv[argc])
+                argc++;
+        const char **a = calloc((size_t)argc + 12, sizeof(*a));
+        if (n <= 0 || !a) {
+                free(a);
+                return;
         }
-        if (!own_cgroup(NULL, own, sizeof(own)))
-                return false;
-        char *slash = strrchr(own, '/');
-        if (!slash || slash == own)
-                return false;
-        *slash = '\0';
-        snprintf(out, size, "%s%s", root, own);
-        return access(out, W_OK) == 0;
+        self[n] = '\0';
+        int k = 0;
+        a[k++] = systemd_run();
+        if (geteuid() != 0)
+                a[k++] = "--user";
+        a[k++] = "--scope";
+        a[k++] = "-p";
+        a[k++] = "Delegate=yes";
+        a[k++] = "--quiet";
+        a[k++] = "--collect";
+        a[k++] = "--";
+        a[k++] = self;
+        for (int i = 1; i < argc; i++)
+                a[k++] = argv[i];
+        setenv("DENYBOX_SYSTEMD_SCOPE", "1", 1);
+        execv(a[0], (char *const *)a);
+        setenv("DENYBOX_SYSTEMD_SCOPE", "0", 1); /* could not: carry on without one */
+        free(a);
 }
 
 static const char *v2_controller(enum limit_kind k)
@@ -151,12 +244,14 @@ static int decide(const struct limits *l, struct cgroup_plan *p, char *v2_par, s
         const int64_t asked[_LIMIT_MAX] = {l->pids, l->memory, l->memory_swap, l->cpus_milli};
         bool have_v2 = v2_parent(v2_par, v2_size);
         char avail[PATH_MAX + 64], dir[PATH_MAX];
-        /* root: what the v2 root offers (prepare_v2 enables it down to <root>/denybox, which may not
-         * exist yet); unprivileged: what the delegated parent already passes down */
-        if (have_v2 && geteuid() == 0)
-                snprintf(avail, sizeof(avail), "%s/cgroup.controllers", v2_root());
-        else
-                snprintf(avail, sizeof(avail), "%s/cgroup.subtree_control", v2_par);
+        /* what our own cgroup may enable for its children; or, where denybox will ask systemd for
+         * a delegated scope of its own (cgroup_enter_scope), what the hierarchy offers */
+        snprintf(avail, sizeof(avail), "%s/cgroup.controllers", v2_par);
+        if (!have_v2 && scope_wanted()) {
+                have_v2 = true;
+                v2_par[0] = '\0';
+                snprintf(avail, sizeof(avail), "%s/cgroup.controllers", CGROUP_ROOT);
+        }
 
         for (int k = 0; k < _LIMIT_MAX; k++) {
                 if (asked[k] < 0)
@@ -193,17 +288,30 @@ static int prepare_v2(const struct limits *l, struct cgroup_plan *p, const char 
         char v[64];
         int r;
 
-        if (geteuid() == 0) {
-                /* the root cgroup may hold processes and delegate; <root>/denybox holds none */
-                char root[PATH_MAX];
-                snprintf(root, sizeof(root), "%s", parent);
-                *strrchr(root, '/') = '\0';
-                write_str(root, "cgroup.subtree_control", "+pids +memory +cpu");
-                if ((r = mkdir_cg(parent, err)) < 0)
+        snprintf(p->v2_own, sizeof(p->v2_own), "%s", parent);
+        if (strcmp(parent, v2_root()) != 0) {
+                /* first out of the way: into a leaf of our own cgroup */
+                char pid[24];
+                snprintf(p->v2_leaf, sizeof(p->v2_leaf), "%s/denybox-launcher-%d", parent, (int)getpid());
+                snprintf(pid, sizeof(pid), "%d", (int)getpid());
+                if ((r = mkdir_cg(p->v2_leaf, err)) < 0)
                         return r;
-                write_str(parent, "cgroup.subtree_control", "+pids +memory +cpu");
+                if ((r = write_str(p->v2_leaf, "cgroup.procs", pid)) < 0)
+                        return dbx_error_set(err, -r, "cannot move denybox into %s: %s", p->v2_leaf, strerror(-r));
         }
-        snprintf(p->v2_dir, sizeof(p->v2_dir), "%s/%s%d", parent, geteuid() == 0 ? "" : "denybox-", (int)getpid());
+        /* then the controllers this run needs, on our own cgroup; remembered to be undone */
+        for (int k = 0; k < _LIMIT_MAX; k++) {
+                char path[PATH_MAX + 64], on[16];
+                const char *name = v2_controller((enum limit_kind)k);
+                snprintf(path, sizeof(path), "%s/cgroup.subtree_control", parent);
+                if (p->mech[k] != MECH_CGROUP2 || file_has_word(path, name))
+                        continue;
+                snprintf(on, sizeof(on), "+%s", name);
+                if ((r = write_str(parent, "cgroup.subtree_control", on)) < 0)
+                        return dbx_error_set(err, -r, "cannot enable the %s controller in %s: %s", name, parent, strerror(-r));
+                snprintf(p->v2_enabled + strlen(p->v2_enabled), sizeof(p->v2_enabled) - strlen(p->v2_enabled), " -%s", name);
+        }
+        snprintf(p->v2_dir, sizeof(p->v2_dir), "%s/denybox-%d", parent, (int)getpid());
         if ((r = mkdir_cg(p->v2_dir, err)) < 0)
                 return r;
         if (p->mech[LIMIT_PIDS] == MECH_CGROUP2) {
@@ -305,8 +413,10 @@ static void sweep_stale(const char *dir, const char *prefix)
 static void sweep_all_stale(const char *v2_par)
 {
         char dir[PATH_MAX];
-        if (v2_par[0])
-                sweep_stale(v2_par, geteuid() == 0 ? "" : "denybox-");
+        if (v2_par[0]) {
+                sweep_stale(v2_par, "denybox-");
+                sweep_stale(v2_par, "denybox-launcher-");
+        }
         for (int k = 0; k < _LIMIT_MAX; k++)
                 if (v1_usable((enum limit_kind)k, dir, sizeof(dir)))
                         sweep_stale(dir, "denybox-");
@@ -392,7 +502,7 @@ bool cgroup_oom_killed(const struct cgroup_plan *p)
 static void rmdir_retry(const char *dir)
 {
         /* the pid namespace's processes are SIGKILLed when its init exits; give them a moment */
-        for (int i = 0; i < 200 && rmdir(dir) < 0 && errno == EBUSY; i++) {
+        for (int i = 0; i < 6000 && rmdir(dir) < 0 && errno == EBUSY; i++) { /* a hang guard: 30 s */
                 struct timespec ts = {0, 5 * 1000 * 1000};
                 nanosleep(&ts, NULL);
         }
@@ -405,6 +515,16 @@ void cgroup_remove(struct cgroup_plan *p)
         p->v2_fd = -1;
         if (p->v2_dir[0])
                 rmdir_retry(p->v2_dir);
+        /* leave our own cgroup as we found it: controllers off again, denybox back, its leaf gone */
+        if (p->v2_enabled[0])
+                write_str(p->v2_own, "cgroup.subtree_control", p->v2_enabled + 1);
+        if (p->v2_leaf[0]) {
+                char pid[24];
+                snprintf(pid, sizeof(pid), "%d", (int)getpid());
+                write_str(p->v2_own, "cgroup.procs", pid);
+                rmdir_retry(p->v2_leaf);
+        }
+        p->v2_leaf[0] = p->v2_own[0] = p->v2_enabled[0] = '\0';
         for (int i = 0; i < 3; i++)
                 if (p->v1_dir[i][0])
                         rmdir_retry(p->v1_dir[i]);

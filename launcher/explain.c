@@ -117,7 +117,7 @@ int explain_print(const struct sandbox_config *c, const struct filter_set *fs, c
         cgroup_prepare(&c->limits, true, &plan, NULL);
         fprintf(f, "limits:");
         for (int k = 0; k < _LIMIT_MAX; k++)
-                fprintf(f, " %s=%s", limit_kind_name((enum limit_kind)k), limit_mech_name(plan.mech[k]));
+                fprintf(f, " %s=%s", limit_kind_name((enum limit_kind)k), limit_mech_label((enum limit_kind)k, plan.mech[k]));
         fprintf(f, "\n");
         if (c->timeout_sec)
                 fprintf(f, "timeout: %u s, then SIGKILL through the pidfd\n", c->timeout_sec);

@@ -163,6 +163,10 @@ const struct probe_def probe_catalogue[] = {
         VALUE_PROBE("PR-TMP-INODES", "statvfs(\"/tmp\"): inodes (f_files) against size (f_blocks * f_frsize)",
                     "f_files <= size / 1 KiB (64 at least): empty files pin at most ~size= of kernel memory",
                     LAYER_TMP_INODES, "tmp-inodes", probe_value_tmp_inodes),
+        /* ---- hosts: memory the address space does not hold (issue 9 item 8) ---- */
+        VALUE_PROBE("PR-MEM-2", "in a child, write memory + 16 MiB into a memfd (never mapped: RLIMIT_AS cannot see it)",
+                    "ENOMEM(12), ENOSPC(28), or the child killed by SIGKILL (1009)", LAYER_LIMITS, "limits",
+                    probe_value_memory_unmapped),
 };
 const size_t probe_catalogue_len = ELEMENTSOF(probe_catalogue);
 

@@ -81,6 +81,7 @@ struct probe_context {
         long long pids_limit;   /* tasks, or -1 */
         long long memory;       /* bytes, or -1 */
         const char *hostname;
+        const char *memory_mechanism; /* what held the memory limit ("cgroup v2", "rlimit (...)"), or NULL */
 };
 
 /* The whole report of one probe run. */
@@ -170,6 +171,8 @@ bool probe_check_env_exact(const struct probe_report *r, char *why, size_t why_s
 /* mounts and identity (probes/checks_mounts.c) */
 enum verdict probe_value_host_root(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
 enum verdict probe_value_tmp_inodes(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
+enum verdict probe_value_memory_unmapped(const struct probe_observation *o, const struct probe_context *ctx, char *why,
+                                         size_t why_size); /* check_limits.c */
 
 /* The set PR-ENV-2 requires, and the /dev PR-DEV-1 requires ("name:c" device, "name:l" symlink). */
 #define PROBE_ENV_EXACT "HOME HOSTNAME LANG PATH"

@@ -192,6 +192,7 @@ void probe_bpf(struct obs *o)
         record(o, sys_errno(syscall(SYS_bpf, BPF_MAP_CREATE, attr, (unsigned long) (page > 0 ? page : 4096) + 1)),
                "bpf(BPF_MAP_CREATE, attr, PAGE_SIZE + 1)");
         free(attr);
+        probe_bpf_host(o);
 }
 
 void probe_perf(struct obs *o)

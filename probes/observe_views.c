@@ -386,8 +386,11 @@ static int child_touch_memory(int unused)
          * charged either way).  Every 4 KiB page is still written, so without huge pages nothing
          * is left uncharged. */
         madvise((void *) p, len, MADV_HUGEPAGE);
-        for (size_t i = 0; i < len; i += 4096)
+        for (size_t i = 0; i < len; i += 4096) {
                 p[i] = 1;
+                if (i % (1u << 20) == 0)
+                        child_progress(); /* every MiB: slow is not stuck */
+        }
         return 0;
 }
 

@@ -319,6 +319,7 @@ static const struct probe_fn {
         /* mounts and identity (probes/probe_mounts.c) */
         { "PR-HOSTROOT-1", probe_host_root },
         { "PR-TMP-INODES", probe_tmp_inodes },
+        { "PR-MEM-2", probe_memory_unmapped }, /* observe_limits.c */
 };
 
 static struct obs results[ELEMENTSOF(probes)];

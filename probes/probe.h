@@ -10,7 +10,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define CHILD_TIMEOUT_MS 2000
+/* in_child kills a child only after this long without progress (see in_child): a hang, never
+ * mere slowness, on any machine the probe runs on. */
+#define CHILD_STALL_MS 60000
 
 /* What one probe observed (see report.c for how it is reported). */
 struct obs {
@@ -44,11 +46,18 @@ long long now_ms(void);
 
 /* Runs fn(arg) in a forked child and returns the errno it reported through a pipe; 0 if it ended
  * without reporting one (replaced by a successful exec); PROBE_ERR_KILLED(sig) if a signal killed
- * it; -1 if it could not be run or did not end within CHILD_TIMEOUT_MS.  note says what happened
+ * it; -1 if it could not be run or made no progress for CHILD_STALL_MS.  note says what happened
  * when no errno came back. */
 int in_child(int (*fn)(int), int arg, char *note, size_t note_size);
+/* In an in_child child: "still working" (restarts the parent's stall clock). */
+void child_progress(void);
 /* record() with in_child's note in brackets after what. */
 void record_child(struct obs *o, int err, const char *what, const char *note);
+
+/* observe_limits.c */
+void probe_memory_unmapped(struct obs *o);
+/* PR-BPF-1's note: does the host's kernel deny bpf() to the sandbox before seccomp is consulted? */
+void probe_bpf_host(struct obs *o);
 
 /* observe_kernel.c */
 void probe_userns(struct obs *o);

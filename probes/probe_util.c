@@ -138,14 +138,26 @@ long long now_ms(void)
         return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The child's end of its progress pipe (-1 outside in_child's children). */
+static int progress_fd = -1;
+
+void child_progress(void)
+{
+        if (progress_fd >= 0)
+                (void) !write(progress_fd, "+", 1); /* non-blocking: a full pipe already says "progress" */
+}
+
 /* Runs fn(arg) in a forked child; returns the errno the child reported through the pipe, or 0
  * if it ended without reporting one (replaced by a successful exec, or killed), or -1 if the
- * child could not be run.  note says what happened when no errno came back. */
+ * child could not be run.  note says what happened when no errno came back.
+ *
+ * The wait is bounded by progress, not by the machine's speed: the child is killed only after
+ * CHILD_STALL_MS without a word from it (its result, its exit, or a child_progress() byte), so a
+ * slow or loaded machine only makes a probe slower, never changes its verdict. */
 int in_child(int (*fn)(int), int arg, char *note, size_t note_size)
 {
-        int p[2], e = 0, status = 0;
+        int p[2], q[2], e = 0, status = 0;
         bool reported = false;
-        struct pollfd pfd;
         pid_t pid;
 
         note[0] = '\0';
@@ -153,32 +165,68 @@ int in_child(int (*fn)(int), int arg, char *note, size_t note_size)
                 snprintf(note, note_size, "pipe2: %s", strerror(errno));
                 return -1;
         }
+        if (pipe2(q, O_CLOEXEC | O_NONBLOCK) < 0) {
+                snprintf(note, note_size, "pipe2: %s", strerror(errno));
+                close(p[0]);
+                close(p[1]);
+                return -1;
+        }
         pid = fork();
         if (pid < 0) {
                 snprintf(note, note_size, "fork: %s", strerror(errno));
                 close(p[0]);
                 close(p[1]);
+                close(q[0]);
+                close(q[1]);
                 return -1;
         }
         if (pid == 0) {
                 close(p[0]);
+                close(q[0]);
+                progress_fd = q[1];
                 e = fn(arg);
                 (void) !write(p[1], &e, sizeof(e));
                 _exit(0);
         }
         close(p[1]);
-        pfd = (struct pollfd) { .fd = p[0], .events = POLLIN };
-        if (poll(&pfd, 1, CHILD_TIMEOUT_MS) > 0 && read(p[0], &e, sizeof(e)) == (ssize_t) sizeof(e))
-                reported = true;
+        close(q[1]);
+        /* Until the result pipe says something (the errno, or EOF when the child exits, is killed
+         * or execs), drain progress bytes; each one restarts the stall clock. */
+        for (long long last = now_ms();;) {
+                struct pollfd pfd[2] = { { .fd = p[0], .events = POLLIN }, { .fd = q[0], .events = POLLIN } };
+                long long left = last + CHILD_STALL_MS - now_ms();
+                int n = left > 0 ? poll(pfd, 2, (int) left) : 0;
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0)
+                        break; /* stalled (or poll failed): the wait below kills it */
+                if (pfd[1].revents & POLLIN) {
+                        char buf[256];
+                        while (read(q[0], buf, sizeof(buf)) > 0)
+                                ;
+                        last = now_ms();
+                }
+                if (pfd[0].revents & (POLLIN | POLLHUP)) {
+                        if (read(p[0], &e, sizeof(e)) == (ssize_t) sizeof(e))
+                                reported = true;
+                        break;
+                }
+                if (pfd[1].revents & POLLHUP) { /* exec'd or exiting: only the result pipe is left */
+                        close(q[0]);
+                        q[0] = -1;
+                }
+        }
         close(p[0]);
-        for (long long deadline = now_ms() + CHILD_TIMEOUT_MS;;) {
+        if (q[0] >= 0)
+                close(q[0]);
+        for (long long deadline = now_ms() + CHILD_STALL_MS;;) {
                 pid_t w = waitpid(pid, &status, WNOHANG);
                 if (w == pid || (w < 0 && errno != EINTR))
                         break;
                 if (now_ms() >= deadline) {
                         kill(pid, SIGKILL);
                         waitpid(pid, &status, 0);
-                        snprintf(note, note_size, "child still running after %d ms, killed", CHILD_TIMEOUT_MS);
+                        snprintf(note, note_size, "child made no progress for %d ms, killed", CHILD_STALL_MS);
                         return -1; /* neither its errno nor its fate: not observed */
                 }
                 usleep(1000);

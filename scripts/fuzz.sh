@@ -1,6 +1,6 @@
 #!/bin/bash
 # fuzz.sh [SECONDS] — fuzz the seccomp profile parser+compiler with libFuzzer (clang, ASan+UBSan)
-# for a set time (default 600 s), starting from the committed corpus and the shared profiles.
+# for a set time (default 600 s), starting from the committed corpus and the profile fixtures.
 # New interesting inputs are kept in build-fuzz/corpus; a crash leaves crash-* files and fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,4 +14,4 @@ ninja -C build-fuzz tests/fuzz-profile >/dev/null
 mkdir -p build-fuzz/corpus
 exec build-fuzz/tests/fuzz-profile -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
         -artifact_prefix=build-fuzz/ build-fuzz/corpus tests/fuzz/corpus \
-        ../shared/profiles/real ../shared/profiles/edge ../shared/profiles/bad
+        tests/fixtures/profiles/real tests/fixtures/profiles/edge tests/fixtures/profiles/bad

@@ -11,6 +11,7 @@ packages=(
 )
 [ "${DENYBOX_WITH_BENCH:-0}" = 1 ] && packages+=(bubblewrap hyperfine time gnuplot-nox)
 [ "${DENYBOX_WITH_FUZZ:-0}" = 1 ] && packages+=(clang libclang-rt-14-dev)
+[ "${DENYBOX_WITH_VM:-0}" = 1 ] && packages+=(qemu-system-x86 qemu-utils mmdebstrap) # the VM stage (scripts/test-vm.sh)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -2,7 +2,7 @@
 /* libFuzzer target: any bytes -> profile_parse -> filter_set_compile.  Must never crash, leak or
  * hang; errors must be one line.  Built as tests/fuzz-profile with -Dfuzz=enabled (clang,
  * ASan+UBSan: scripts/fuzz.sh sets up build-fuzz and runs it); the committed corpus
- * (tests/fuzz/corpus) and ../shared/profiles/{real,edge,bad} are replayed by `meson test`
+ * (tests/fuzz/corpus) and tests/fixtures/profiles/{real,edge,bad} are replayed by `meson test`
  * (tests/fuzz/replay.c).  A leak found here gets a check case in tests/unit/test_filter.c too,
  * which LeakSanitizer runs under the ASan build. */
 #include <stdint.h>

@@ -65,7 +65,11 @@ if ! jq -e '.probes | length >= 40 and all(.[]; (.control // "") != "")' "$B" >/
 fi
 ok "the bundle lists $(jq '.probes | length' "$B") probes, each with its control"
 while read -r id verdict; do
-        check "$id passes without weakening (got $verdict)" [ "$verdict" = PASS ]
+        if $MEM_AS_ONLY && [ "$id" = PR-MEM-2 ]; then # --memory is address space only here: FAIL by design
+                check "$id fails without weakening where --memory is address space only (got $verdict)" [ "$verdict" = FAIL ]
+        else
+                check "$id passes without weakening (got $verdict)" [ "$verdict" = PASS ]
+        fi
 done < <(jq -r '.probes[] | "\(.probe_id) \(.verdict)"' "$B")
 
 # 2. one run per distinct control
@@ -117,6 +121,14 @@ while read -r control; do
         fi
         for id in $ids; do
                 got=$(jq -r --arg id "$id" '.probes[] | select(.probe_id == $id) | "\(.verdict): \(.reason)"' "$b")
+                host=$(jq -r --arg id "$id" '.probes[] | select(.probe_id == $id) | .value // ""' "$b")
+                # A layer the host itself duplicates (the probe's value says so, e.g. bpf() denied by
+                # kernel.unprivileged_bpf_disabled before seccomp on kernels before 6.5): there the
+                # control cannot make the probe FAIL; not applicable, said so, not a failure.
+                if [ "${got%%:*}" = PASS ] && [[ $host == *host_denies_first=1* ]]; then
+                        ok "control '$control' makes $id FAIL # SKIP not applicable here: the host denies it first ($host)"
+                        continue
+                fi
                 check "control '$control' makes $id FAIL (${got:-not in the bundle})" [ "${got%%:*}" = FAIL ]
         done
 done < <(jq -r '[.probes[].control] | unique | .[]' "$B")

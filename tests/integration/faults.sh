@@ -10,17 +10,15 @@ make_busybox_rootfs "$T/r"
 # 1. SIGKILL to the launcher: init and payload die too (PDEATHSIG, then the pid namespace)
 "$DENYBOX" run --rootfs "$T/r" -- /bin/sh -c 'echo started; while :; do :; done' >"$T/fo" 2>&1 &
 db=$!
-for _ in $(seq 100); do grep -q started "$T/fo" && break; sleep 0.05; done
+wait_until 120 grep -q started "$T/fo"
 init=$(pgrep -P $db | head -1)
 payload=$(pgrep -P "${init:-0}" | head -1)
 check "the sandbox is running (launcher $db, init ${init:-?}, payload ${payload:-?})" [ -n "$init" ] && [ -n "$payload" ]
 kill -KILL $db
 wait $db 2>/dev/null
+both_gone() { ! kill -0 "$init" 2>/dev/null && ! kill -0 "$payload" 2>/dev/null; }
 gone=no
-for _ in $(seq 40); do
-        if ! kill -0 "$init" 2>/dev/null && ! kill -0 "$payload" 2>/dev/null; then gone=yes; break; fi
-        sleep 0.05
-done
+wait_until 120 both_gone && gone=yes
 check "init and payload died with the launcher" [ $gone = yes ]
 
 # 2. /out without a volume is a 16 MiB tmpfs: writing more fails with ENOSPC, nothing spills

@@ -12,7 +12,7 @@ L=(--pids-limit 8 --memory 64m --memory-swap 64m)
 mech=$(sed -n 's/^limits: pids=\([^ ]*\( v[12]\)\?\) memory=.*/\1/p' "$T/explain")
 check "explain names a mechanism for pids ($mech)" [ -n "$mech" ]
 run_db attest "${L[@]}" -o "$T/ev"
-check "attest under the limits still passes (rc=$rc)" [ $rc = 0 ]
+check "attest under the limits still passes (rc=$rc, $ATTEST_OK expected)" [ $rc = $ATTEST_OK ] && all_pass "$T/ev/sandbox-attestation-evidence.json"
 check "the bundle names the pids mechanism" jq -e '.limits.pids.mechanism | test("cgroup v2|cgroup v1|rlimit")' "$T/ev/sandbox-attestation-evidence.json"
 check "...the same one explain named" jq -e --arg m "$mech" '.limits.pids.mechanism == $m' "$T/ev/sandbox-attestation-evidence.json"
 check "...and the memory value" jq -e '.limits.memory.value == 67108864' "$T/ev/sandbox-attestation-evidence.json"
@@ -28,7 +28,7 @@ run_db run "${R[@]}" "${L[@]}" -- /bin/sh -c 'x=aaaaaaaaaaaaaaaa; while :; do x=
 check "the memory hog was stopped (rc=$rc)" [ $rc != 0 ] && [ $rc != 124 ]
 case $(jq -r .limits.memory.mechanism "$T/ev/sandbox-attestation-evidence.json") in
 cgroup*) check "...by the OOM killer, reported as such (rc=$rc)" has "OOM killer" "$T/err" ;;
-rlimit) check "...by RLIMIT_AS (allocation failed)" has "out of memory" "$T/err" ;;
+rlimit*) check "...by RLIMIT_AS (allocation failed)" has "out of memory" "$T/err" ;;
 esac
 
 # The timeout ends an endless payload, distinctly.
@@ -36,7 +36,8 @@ start=$(date +%s)
 run_db run --rootfs "$T/r" --timeout 1 -- /bin/sh -c 'while :; do :; done'
 check "an endless payload is ended by --timeout with 124 (rc=$rc)" [ $rc = 124 ]
 check "...and says so" has "timed out after 1 s" "$T/err"
-check "...within a few seconds" [ $(($(date +%s) - start)) -le 5 ]
+took=$(($(date +%s) - start))
+check "...after at least its 1 s, not at the test's own bound (${took} s)" [ $took -ge 1 ] && [ $took -lt 120 ]
 
 # No cgroup is left behind, also after the payload crashed.
 "$DENYBOX" run "${R[@]}" "${L[@]}" -- /bin/sh -c 'kill -SEGV $$' >"$T/out" 2>"$T/err" &

@@ -61,7 +61,7 @@ run_db run "${R[@]}" -- /bin/sh -c 'kill -KILL $$'
 check "a payload killed by SIGKILL exits 137 (got $rc)" [ $rc = 137 ]
 "$DENYBOX" run "${R[@]}" -- /bin/sh -c 'trap "echo got-term; exit 5" TERM; echo ready; while :; do :; done' >"$T/fwd" 2>&1 &
 db=$!
-for _ in $(seq 50); do grep -q ready "$T/fwd" && break; sleep 0.1; done
+wait_until 120 grep -q ready "$T/fwd"
 kill -TERM $db
 wait $db
 rc=$?

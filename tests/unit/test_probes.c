@@ -662,6 +662,25 @@ START_TEST(limits)
         ck_assert_int_eq(judge_value("PR-MEM-1", ENOMEM, v, &unset), UNVERIFIED);
         ck_assert_int_eq(judge_value("PR-MEM-1", ENOMEM, "bytes=1000", &ctx_default), UNVERIFIED); /* too little tried */
         ck_assert_int_eq(judge_value("PR-MEM-1", ENOMEM, "bytes=", &ctx_default), UNVERIFIED);
+
+        /* PR-MEM-2: a memfd past the limit; written in full means not held, whatever the mechanism */
+        ck_assert_int_eq(judge_value("PR-MEM-2", PROBE_ERR_KILLED(SIGKILL), v, &ctx_default), PASS);
+        ck_assert_int_eq(judge_value("PR-MEM-2", ENOMEM, v, &ctx_default), PASS);
+        ck_assert_int_eq(judge_value("PR-MEM-2", ENOSPC, v, &ctx_default), PASS);
+        ck_assert_int_eq(judge_value("PR-MEM-2", 0, v, &ctx_default), FAIL);
+        ck_assert_int_eq(judge_value("PR-MEM-2", EPERM, v, &ctx_default), FAIL);
+        ck_assert_int_eq(judge_value("PR-MEM-2", -1, v, &ctx_default), UNVERIFIED);
+        ck_assert_int_eq(judge_value("PR-MEM-2", ENOMEM, v, &unset), UNVERIFIED);
+        ck_assert_int_eq(judge_value("PR-MEM-2", ENOMEM, "bytes=1000", &ctx_default), UNVERIFIED);
+        struct probe_context as_only = ctx_default;
+        as_only.memory_mechanism = "rlimit (RLIMIT_AS: address space only)";
+        struct probe_report r = report_one("PR-MEM-2", 0);
+        obs_one.has_value = true;
+        snprintf(obs_one.value, sizeof(obs_one.value), "%s", v);
+        r.ctx = &as_only;
+        char why[256];
+        ck_assert_int_eq(probe_adjudicate(probe_catalogue_find("PR-MEM-2"), &r, why, sizeof(why)), FAIL);
+        ck_assert_msg(strstr(why, "address space only"), "%s", why);
 }
 END_TEST
 

@@ -27,6 +27,10 @@ if [ -d "${PROFILES_DIR:-}" ]; then # the shared profiles may sit in a tree the 
 fi
 chmod -R a+rX "$stage"
 export DENYBOX="$stage/denybox"
+if [ -x "${HOG:-}" ]; then # the limit tests' static payload
+        cp "$HOG" "$stage/hog"
+        export HOG="$stage/hog"
+fi
 run_script="$stage/$(basename "$script")"
 
 case $mode in
@@ -37,7 +41,7 @@ root)
 unpriv)
         if [ "$(id -u)" = 0 ]; then
                 command -v setpriv >/dev/null || skip "setpriv (util-linux) is missing"
-                env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DENYBOX="$DENYBOX" PROFILES_DIR="${PROFILES_DIR:-}" \
+                env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DENYBOX="$DENYBOX" HOG="${HOG:-}" PROFILES_DIR="${PROFILES_DIR:-}" \
                         SEEDS_PROFILE="${SEEDS_PROFILE:-}" TESTS_MODE=unpriv \
                         setpriv --reuid=65534 --regid=65534 --clear-groups -- "$run_script"
         else
