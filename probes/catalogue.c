@@ -119,9 +119,9 @@ const struct probe_def probe_catalogue[] = {
                     "/proc/kcore absent or the null device; /proc/sys read-only", LAYER_PROC_MASK, "proc-mask",
                     probe_value_proc_mask),
         ERRNO_PROBE("PR-TIOCSTI-1", "ioctl(0, TIOCSTI, \" \")", "EPERM(1) | ENOTTY(25) | EIO(5)", LAYER_SESSION,
-                    "session", EPERM, ENOTTY, EIO),
+                    "session seccomp", EPERM, ENOTTY, EIO),
         ERRNO_PROBE("PR-TIOCSTI-2", "ioctl(0, (1UL << 32) | TIOCSTI, \" \") (high bits a filter may miss)",
-                    "EPERM(1) | ENOTTY(25) | EIO(5)", LAYER_SESSION, "session", EPERM, ENOTTY, EIO),
+                    "EPERM(1) | ENOTTY(25) | EIO(5)", LAYER_SESSION, "session seccomp", EPERM, ENOTTY, EIO),
 
         /* ---- seccomp: the kernel's own errno differs ---- */
         ERRNO_PROBE("PR-KEYCTL-1", "keyctl(9999, 0, 0, 0, 0) (the kernel would say EOPNOTSUPP)", "EPERM(1)",
