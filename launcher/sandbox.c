@@ -323,7 +323,7 @@ static const struct {
         {enter_workdir, {"enter_workdir", "as the sandbox user, so its permissions apply", -1}},
         {resolve_payload, {"resolve_payload", "one exec only: find the payload before seccomp, no trial execs", -1}},
         {set_no_new_privs, {"set_no_new_privs", "no exec can ever gain privileges; required for seccomp", WEAKEN_NNP}},
-        {load_seccomp, {"load_seccomp", "stage 1 exec-notify, its listener to the parent, then stage 2: the profile", WEAKEN_SECCOMP}},
+        {load_seccomp, {"load_seccomp", "stage 1 exec-notify + always-on guards (no CLONE_NEW*, no TIOCSTI), its listener to the parent, then stage 2: the profile", WEAKEN_SECCOMP}},
 };
 
 const struct sandbox_step *sandbox_child_steps(size_t *ret_n)
