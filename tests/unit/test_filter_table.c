@@ -372,6 +372,16 @@ static void check_table(const struct table *t)
                               bpf_sim_action_name(s2, got, sizeof(got)), bpf_sim_action_name(r->stage2, want, sizeof(want)));
                 ck_assert_msg(s1 == r->stage1, "%s: %s: stage 1 %s, want %s", t->profile, row_str(r, rs, sizeof(rs)),
                               bpf_sim_action_name(s1, got, sizeof(got)), bpf_sim_action_name(r->stage1, want, sizeof(want)));
+                /* a guard of stage 1 denies whatever stage 2 says: stacked, never ALLOW, and never
+                 * weaker than stage 2's own denial */
+                if (r->stage1 == S1_NS || r->stage1 == S1_TTY) {
+                        uint32_t both = bpf_sim_stack(s2, s1);
+                        ck_assert_msg((int32_t)(both & SECCOMP_RET_ACTION_FULL) <= (int32_t)SECCOMP_RET_ERRNO,
+                                      "%s: %s: stacked %s", t->profile, row_str(r, rs, sizeof(rs)),
+                                      bpf_sim_action_name(both, got, sizeof(got)));
+                        if (s2 != ALLOW)
+                                ck_assert_uint_eq(both, s2);
+                }
         }
         filter_set_free(&fs);
 }
