@@ -522,16 +522,28 @@ int config_parse(struct sandbox_config *c, int argc, char **argv, struct dbx_err
         if (c->command == CMD_VERSION || c->command == CMD_HELP)
                 return 0;
 
-        /* getopt_long on argv[1..]: "+" stops at the first non-option (the payload command). */
+        /* getopt_long on argv[1..]: "+" stops at the first non-option (the payload command).  The
+         * seccomp command has no payload: "-" hands its non-options back in order (opt 1), so the
+         * profile may come before or after --bpf-out. */
         int sub_argc = argc - 1;
         char **sub_argv = argv + 1;
+        const char *optstring = c->command == CMD_SECCOMP ? "-:v:u:e:w:m:o:ith" : "+:v:u:e:w:m:o:ith";
+        size_t n_positional = 0;
         optind = 0;
         opterr = 0;
         for (;;) {
                 int idx = -1;
-                int opt = getopt_long(sub_argc, sub_argv, "+:v:u:e:w:m:o:ith", long_options, &idx);
+                int opt = getopt_long(sub_argc, sub_argv, optstring, long_options, &idx);
                 if (opt == -1)
                         break;
+                if (opt == 1) { /* CMD_SECCOMP only: a profile name or path */
+                        if (n_positional++ > 0)
+                                return dbx_error_set(err, EINVAL, "seccomp takes one profile (a file or a built-in name)");
+                        free(c->seccomp_profile);
+                        if (!(c->seccomp_profile = strdup(optarg)))
+                                return dbx_error_set(err, ENOMEM, "out of memory");
+                        continue;
+                }
                 if (opt == '?')
                         return dbx_error_set(err, EINVAL, "unknown option '%s' (see denybox help)", sub_argv[optind - 1]);
                 if (opt == ':')
@@ -550,7 +562,9 @@ int config_parse(struct sandbox_config *c, int argc, char **argv, struct dbx_err
                 c->uid = c->gid = 0;
         c->argv = sub_argv + optind;
         c->argc = (size_t)(sub_argc - optind);
-        if (c->command == CMD_SECCOMP && c->argc == 1) {
+        if (c->command == CMD_SECCOMP && c->argc == 1) { /* after "--" */
+                if (n_positional > 0)
+                        return dbx_error_set(err, EINVAL, "seccomp takes one profile (a file or a built-in name)");
                 free(c->seccomp_profile);
                 c->seccomp_profile = strdup(c->argv[0]);
         }

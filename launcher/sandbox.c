@@ -249,11 +249,13 @@ int bpf_blob_load(const struct bpf_blob *b, unsigned flags)
         return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
 }
 
-/* Stage 1 (execve/execveat -> notify), its listener handed to the parent while sendmsg is still
- * allowed, then stage 2 (the profile), stacked on top. */
+/* Stage 1 (execve/execveat -> notify, and the always-on argument guards), its listener handed to
+ * the parent while sendmsg is still allowed, then stage 2 (the profile), stacked on top.  The
+ * test-only --weaken seccomp keeps exec-once only: stage 1 without its guards, no stage 2. */
 static int load_seccomp(struct child_ctx *x, struct dbx_error *err)
 {
-        int listener = bpf_blob_load(&x->fs->stage1, SECCOMP_FILTER_FLAG_NEW_LISTENER);
+        const struct bpf_blob *stage1 = config_weakened(x->c, WEAKEN_SECCOMP) ? &x->fs->stage1_exec_only : &x->fs->stage1;
+        int listener = bpf_blob_load(stage1, SECCOMP_FILTER_FLAG_NEW_LISTENER);
         if (listener < 0)
                 return dbx_error_set(err, errno, "cannot load seccomp stage 1: %s", strerror(errno));
 
@@ -323,7 +325,7 @@ static const struct {
         {enter_workdir, {"enter_workdir", "as the sandbox user, so its permissions apply", -1}},
         {resolve_payload, {"resolve_payload", "one exec only: find the payload before seccomp, no trial execs", -1}},
         {set_no_new_privs, {"set_no_new_privs", "no exec can ever gain privileges; required for seccomp", WEAKEN_NNP}},
-        {load_seccomp, {"load_seccomp", "stage 1 exec-notify, its listener to the parent, then stage 2: the profile", WEAKEN_SECCOMP}},
+        {load_seccomp, {"load_seccomp", "stage 1 exec-notify + always-on guards (no CLONE_NEW*, no TIOCSTI), its listener to the parent, then stage 2: the profile", WEAKEN_SECCOMP}},
 };
 
 const struct sandbox_step *sandbox_child_steps(size_t *ret_n)

@@ -320,6 +320,25 @@ static const struct probe_fn {
         { "PR-HOSTROOT-1", probe_host_root },
         { "PR-TMP-INODES", probe_tmp_inodes },
         { "PR-MEM-2", probe_memory_unmapped }, /* observe_limits.c */
+        /* probe_nsapi.c: always-on seccomp rules (nested namespaces, new mount API, terminal ioctls) */
+        { "PR-CLONE-NEWNS", probe_clone_newns },
+        { "PR-CLONE-NEWCGROUP", probe_clone_newcgroup },
+        { "PR-CLONE-NEWUTS", probe_clone_newuts },
+        { "PR-CLONE-NEWIPC", probe_clone_newipc },
+        { "PR-CLONE-NEWUSER", probe_clone_newuser },
+        { "PR-CLONE-NEWPID", probe_clone_newpid },
+        { "PR-CLONE-NEWNET", probe_clone_newnet },
+        { "PR-FSOPEN-1", probe_fsopen },
+        { "PR-FSCONFIG-1", probe_fsconfig },
+        { "PR-FSMOUNT-1", probe_fsmount },
+        { "PR-FSPICK-1", probe_fspick },
+        { "PR-MOVE-MOUNT-1", probe_move_mount },
+        { "PR-OPEN-TREE-1", probe_open_tree },
+        { "PR-MOUNT-SETATTR-1", probe_mount_setattr },
+        { "PR-TTY-TIOCSTI", probe_tty_tiocsti },
+        { "PR-TTY-TIOCLINUX", probe_tty_tioclinux },
+        { "PR-TTY-TIOCSETD", probe_tty_tiocsetd },
+        { "PR-TTY-TIOCCONS", probe_tty_tioccons },
 };
 
 static struct obs results[ELEMENTSOF(probes)];

@@ -106,3 +106,22 @@ void probe_memory(struct obs *o);
 /* probe_mounts.c */
 void probe_host_root(struct obs *o);
 void probe_tmp_inodes(struct obs *o);
+/* probe_nsapi.c: the always-on rules against nested namespaces, the new mount API, terminal ioctls */
+void probe_clone_newns(struct obs *o);
+void probe_clone_newcgroup(struct obs *o);
+void probe_clone_newuts(struct obs *o);
+void probe_clone_newipc(struct obs *o);
+void probe_clone_newuser(struct obs *o);
+void probe_clone_newpid(struct obs *o);
+void probe_clone_newnet(struct obs *o);
+void probe_fsopen(struct obs *o);
+void probe_fsconfig(struct obs *o);
+void probe_fsmount(struct obs *o);
+void probe_fspick(struct obs *o);
+void probe_move_mount(struct obs *o);
+void probe_open_tree(struct obs *o);
+void probe_mount_setattr(struct obs *o);
+void probe_tty_tiocsti(struct obs *o);
+void probe_tty_tioclinux(struct obs *o);
+void probe_tty_tiocsetd(struct obs *o);
+void probe_tty_tioccons(struct obs *o);

@@ -19,8 +19,13 @@
 #include "plan.h"
 
 #include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
+#include <stddef.h>
+#include <sys/ioctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +36,42 @@
 /* Bad-arch actions (see the top of the file and build_stage1()). */
 #define STAGE1_BADARCH SCMP_ACT_ERRNO(ENOSYS)
 #define STAGE2_BADARCH SCMP_ACT_KILL_PROCESS
+
+/* Stage 1's argument guards: always on, whatever the profile; ERRNO(EPERM).  They live in stage 1,
+ * the program that is the same for every profile, because the kernel runs every stacked filter
+ * and returns the action of highest precedence: a profile that allows clone or ioctl
+ * unconditionally (Moby's ioctl, or any default-ALLOW profile) cannot undo them, a profile that
+ * denies more strictly (KILL, TRAP) keeps its action, and on an equal ERRNO the newer filter's
+ * errno -- the profile's -- is returned: the call is denied either way.  In stage 2 the profile's
+ * own rules for clone and ioctl would have to be split around them (libseccomp lets an
+ * unconditional rule swallow conditional ones, and "cmd not in a set" is no libseccomp condition).
+ * - clone(2)'s flags are arg0 on x86_64, an unsigned long: one MASKED_EQ per flag (libseccomp has
+ *   no "any bit of a mask set"), compared on 64 bits as libseccomp emits it; the flags are the
+ *   seven of Moby's clone rule (0x7e020000).  CLONE_NEWTIME is clone3/unshare only (in clone(2)
+ *   0x80 is part of the exit signal); clone3 answers ENOSYS and unshare EPERM (plan.c).
+ * - ioctl(2)'s request is an unsigned int to the kernel: masked to the low 32 bits, so a request
+ *   with high bits set is still caught (CVE-2019-10063, flatpak's fix).  TIOCSTI and TIOCLINUX
+ *   push input into a terminal (flatpak denies both), TIOCSETD switches the line discipline (and
+ *   with ldisc_autoload=1 loads modules as root), TIOCCONS redirects the console's output.
+ * A test-only `--weaken seccomp` loads stage1_exec_only (without these) and no stage 2. */
+static const struct stage1_guard {
+        const char *syscall;
+        unsigned arg;
+        uint64_t mask, value;
+        const char *what;
+} stage1_guards[] = {
+        { "clone", 0, CLONE_NEWNS, CLONE_NEWNS, "CLONE_NEWNS" },
+        { "clone", 0, CLONE_NEWCGROUP, CLONE_NEWCGROUP, "CLONE_NEWCGROUP" },
+        { "clone", 0, CLONE_NEWUTS, CLONE_NEWUTS, "CLONE_NEWUTS" },
+        { "clone", 0, CLONE_NEWIPC, CLONE_NEWIPC, "CLONE_NEWIPC" },
+        { "clone", 0, CLONE_NEWUSER, CLONE_NEWUSER, "CLONE_NEWUSER" },
+        { "clone", 0, CLONE_NEWPID, CLONE_NEWPID, "CLONE_NEWPID" },
+        { "clone", 0, CLONE_NEWNET, CLONE_NEWNET, "CLONE_NEWNET" },
+        { "ioctl", 1, 0xffffffffu, TIOCSTI, "TIOCSTI" },
+        { "ioctl", 1, 0xffffffffu, TIOCLINUX, "TIOCLINUX" },
+        { "ioctl", 1, 0xffffffffu, TIOCSETD, "TIOCSETD" },
+        { "ioctl", 1, 0xffffffffu, TIOCCONS, "TIOCCONS" },
+};
 
 static int plan_emit(const struct plan *pl, scmp_filter_ctx ctx, struct dbx_error *err)
 {
@@ -75,7 +116,7 @@ static scmp_filter_ctx ctx_new(const struct profile_action *def, uint32_t badarc
  * are loaded the kernel takes the stricter action (KILL), so nothing is lost, and a SIGSYS can
  * then only come from stage 2 -- the layer the i386/x32 probe attests (were stage 1 to kill too,
  * a negative control that removes stage 2 could never make that probe fail). */
-static int build_stage1(scmp_filter_ctx *ret, struct dbx_error *err)
+static int build_stage1(bool guards, scmp_filter_ctx *ret, struct dbx_error *err)
 {
         static const struct profile_action allow = { PA_ALLOW, 0 };
         scmp_filter_ctx ctx = ctx_new(&allow, STAGE1_BADARCH, err);
@@ -102,12 +143,40 @@ static int build_stage1(scmp_filter_ctx *ret, struct dbx_error *err)
                 seccomp_release(ctx);
                 return dbx_error_set(err, -r, "libseccomp: stage 1 rule for seccomp: %s", strerror(-r));
         }
+        for (size_t i = 0; guards && i < ELEMENTSOF(stage1_guards); i++) {
+                const struct stage1_guard *g = &stage1_guards[i];
+                struct scmp_arg_cmp cmp = { .arg = g->arg, .op = SCMP_CMP_MASKED_EQ, .datum_a = g->mask,
+                                            .datum_b = g->value };
+                r = seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(EPERM), seccomp_syscall_resolve_name(g->syscall), 1, &cmp);
+                if (r < 0) {
+                        seccomp_release(ctx);
+                        return dbx_error_set(err, -r, "libseccomp: stage 1 rule for %s(%s): %s", g->syscall, g->what,
+                                             strerror(-r));
+                }
+        }
         *ret = ctx;
         return 0;
 }
 
+/* Above which syscall number stage 2 answers ENOSYS before its rules (-1: no stub).  Only under a
+ * defaultAction of ERRNO: a syscall newer than every rule of the profile would otherwise get the
+ * default's errno (EPERM), and libc falls back only on ENOSYS (glibc: faccessat2, fchmodat2,
+ * clone3, ...) -- runc answers so too.  Not under ALLOW, LOG, TRACE (nothing to deny) nor under
+ * KILL or TRAP (the profile asked for more than a failed call; ENOSYS would weaken it).  The
+ * number is the highest any rule the stub must not bypass names (plan_highest_kept_nr): the
+ * profile's own (whatever libseccomp can name: statmount, mseal, ... it cannot, so they are above)
+ * and denybox's exec ALLOWs; always-on denials above it answer ENOSYS instead of their errno,
+ * still a denial. */
+static int enosys_limit(const struct profile *p, const struct plan *pl)
+{
+        if (p->default_action.kind != PA_ERRNO || scmp_action(&p->default_action) == SCMP_ACT_ERRNO(ENOSYS))
+                return -1;
+        return plan_highest_kept_nr(pl);
+}
+
 static int build_stage2(const struct profile *p, const struct filter_host *host, scmp_filter_ctx *ret,
-                        struct exec_policy *ret_exec, char **ret_warnings, struct dbx_error *err)
+                        struct exec_policy *ret_exec, int *ret_enosys_above, char **ret_warnings,
+                        struct dbx_error *err)
 {
         struct plan pl;
         scmp_filter_ctx ctx = NULL;
@@ -125,6 +194,7 @@ static int build_stage2(const struct profile *p, const struct filter_host *host,
                 return r;
         }
         *ret = ctx;
+        *ret_enosys_above = enosys_limit(p, &pl);
         if (ret_warnings) {
                 *ret_warnings = pl.warnings;
                 pl.warnings = NULL;
@@ -163,6 +233,30 @@ static int export_ctx(scmp_filter_ctx ctx, bool pfc, uint8_t **ret, size_t *ret_
         return 0;
 }
 
+/* Prepends the ENOSYS stub to an exported stage 2: x86_64 numbers above `above` (and below the
+ * x32 bit, which libseccomp's own program sends to the bad-arch action) -> ERRNO(ENOSYS); every
+ * other call falls through to libseccomp's program, which starts by loading the arch again. */
+static int enosys_stub_prepend(struct bpf_blob *b, int above, struct dbx_error *err)
+{
+        const struct sock_filter stub[] = {
+                BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+                BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 4),
+                BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+                BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u, 2, 0),
+                BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)above, 0, 1),
+                BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+        };
+        uint8_t *d = malloc(sizeof(stub) + b->len);
+        if (!d)
+                return dbx_error_set(err, ENOMEM, "out of memory");
+        memcpy(d, stub, sizeof(stub));
+        memcpy(d + sizeof(stub), b->data, b->len);
+        free(b->data);
+        b->data = d;
+        b->len += sizeof(stub);
+        return 0;
+}
+
 static unsigned stage2_flags_of(const struct profile *p)
 {
         /* WAIT_KILLABLE_RECV only means something with a listener, and stage 2 has none (the
@@ -176,16 +270,24 @@ int filter_set_compile(const struct profile *p, const struct filter_host *host, 
                        struct dbx_error *err)
 {
         struct filter_set fs = { 0 };
-        scmp_filter_ctx s1 = NULL, s2 = NULL;
-        int r = build_stage1(&s1, err);
+        scmp_filter_ctx s1 = NULL, s1x = NULL, s2 = NULL;
+        int r = build_stage1(true, &s1, err);
         if (r == 0)
-                r = build_stage2(p, host, &s2, &fs.exec, &fs.warnings, err);
+                r = build_stage1(false, &s1x, err);
+        if (r == 0)
+                r = build_stage2(p, host, &s2, &fs.exec, &fs.enosys_above, &fs.warnings, err);
         if (r == 0)
                 r = export_ctx(s1, false, &fs.stage1.data, &fs.stage1.len, err);
         if (r == 0)
+                r = export_ctx(s1x, false, &fs.stage1_exec_only.data, &fs.stage1_exec_only.len, err);
+        if (r == 0)
                 r = export_ctx(s2, false, &fs.stage2.data, &fs.stage2.len, err);
+        if (r == 0 && fs.enosys_above >= 0)
+                r = enosys_stub_prepend(&fs.stage2, fs.enosys_above, err);
         if (s1)
                 seccomp_release(s1);
+        if (s1x)
+                seccomp_release(s1x);
         if (s2)
                 seccomp_release(s2);
         if (r < 0) {
@@ -212,14 +314,48 @@ void filter_set_free(struct filter_set *fs)
         if (!fs)
                 return;
         free(fs->stage1.data);
+        free(fs->stage1_exec_only.data);
         free(fs->stage2.data);
         free(fs->warnings);
         *fs = (struct filter_set){ 0 };
 }
 
+/* The stage-1 PFC header, generated from stage1_guards. */
+static int pfc_stage1_header(char **ret, struct dbx_error *err)
+{
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        if (!f)
+                return dbx_error_set(err, ENOMEM, "out of memory");
+        fputs("# denybox stage 1: execve/execveat -> user notification (exec-once supervisor);\n"
+              "# non-native ABIs -> ERRNO(38) here, so an i386 execve cannot bypass it;\n"
+              "# seccomp(SET_MODE_FILTER, NEW_LISTENER) -> ERRNO(1), op compared as the kernel's 32 bits;\n"
+              "# always-on argument guards -> ERRNO(1), whatever the profile (the kernel takes the stricter of\n"
+              "#   the two stages; on an equal ERRNO, stage 2's errno):\n", f);
+        for (size_t i = 0; i < ELEMENTSOF(stage1_guards); i++) {
+                const struct stage1_guard *g = &stage1_guards[i];
+                bool first = i == 0 || strcmp(stage1_guards[i - 1].syscall, g->syscall) != 0;
+                bool last = i + 1 == ELEMENTSOF(stage1_guards) || strcmp(stage1_guards[i + 1].syscall, g->syscall) != 0;
+                if (first && g->mask == g->value) /* one flag per rule */
+                        fprintf(f, "#   %s: any of these set in arg%u: ", g->syscall, g->arg);
+                else if (first)
+                        fprintf(f, "#   %s: arg%u & %#llx == any of ", g->syscall, g->arg, (unsigned long long)g->mask);
+                fprintf(f, "%s%s", g->what, last ? "\n" : ", ");
+        }
+        fputs("#   (clone: no namespace from the payload; ioctl, low 32 bits as the kernel reads them: no input\n"
+              "#   pushed into a terminal, no line discipline switched, no console redirected)\n", f);
+        if (fclose(f) != 0 || !buf) {
+                free(buf);
+                return dbx_error_set(err, ENOMEM, "out of memory");
+        }
+        *ret = buf;
+        return 0;
+}
+
 /* The stage-2 PFC header: what libseccomp's PFC cannot say -- which rules are denybox's own, and
  * why (generated from forced_table, so it cannot drift from the filter). */
-static int pfc_stage2_header(char **ret, struct dbx_error *err)
+static int pfc_stage2_header(int enosys_above, char **ret, struct dbx_error *err)
 {
         char *buf = NULL;
         size_t len = 0;
@@ -231,6 +367,10 @@ static int pfc_stage2_header(char **ret, struct dbx_error *err)
               "#   non-native ABIs (i386 int 0x80, x32) -> KILL_PROCESS (invalid-architecture action): a death by\n"
               "#     SIGSYS, which no kernel gives by itself, so closing the ABI is attestable; libseccomp's PFC\n"
               "#     omits the x32 check: x86_64 syscall numbers >= 0x40000000 take that action in the BPF\n", f);
+        if (enosys_above >= 0)
+                fprintf(f, "#   x86_64 syscall numbers above %d (newer than every rule of this profile; libseccomp's\n"
+                           "#     PFC omits it) -> ERRNO(38), before the rules below: libc falls back on ENOSYS, not on\n"
+                           "#     the default's errno\n", enosys_above);
         plan_describe_always_on(f);
         if (fclose(f) != 0 || !buf) {
                 free(buf);
@@ -242,23 +382,23 @@ static int pfc_stage2_header(char **ret, struct dbx_error *err)
 
 int filter_set_pfc(const struct profile *p, const struct filter_host *host, char **ret, struct dbx_error *err)
 {
-        static const char h1[] = "# denybox stage 1: execve/execveat -> user notification (exec-once supervisor);\n"
-                                 "# non-native ABIs -> ERRNO(38) here, so an i386 execve cannot bypass it;\n"
-                                 "# seccomp(SET_MODE_FILTER, NEW_LISTENER) -> ERRNO(1), op compared as the kernel's 32 bits\n";
         scmp_filter_ctx s1 = NULL, s2 = NULL;
         struct exec_policy ep;
         uint8_t *t1 = NULL, *t2 = NULL;
         size_t l1 = 0, l2 = 0;
-        char *h2 = NULL;
-        int r = build_stage1(&s1, err);
+        char *h1 = NULL, *h2 = NULL;
+        int enosys_above = -1;
+        int r = build_stage1(true, &s1, err);
         if (r == 0)
-                r = build_stage2(p, host, &s2, &ep, NULL, err);
+                r = build_stage2(p, host, &s2, &ep, &enosys_above, NULL, err);
         if (r == 0)
                 r = export_ctx(s1, true, &t1, &l1, err);
         if (r == 0)
                 r = export_ctx(s2, true, &t2, &l2, err);
         if (r == 0)
-                r = pfc_stage2_header(&h2, err);
+                r = pfc_stage1_header(&h1, err);
+        if (r == 0)
+                r = pfc_stage2_header(enosys_above, &h2, err);
         char *out = NULL;
         if (r == 0 && asprintf(&out, "%s%s%s%s", h1, (char *)t1, h2, (char *)t2) < 0)
                 r = dbx_error_set(err, ENOMEM, "out of memory");
@@ -268,6 +408,7 @@ int filter_set_pfc(const struct profile *p, const struct filter_host *host, char
                 seccomp_release(s2);
         free(t1);
         free(t2);
+        free(h1);
         free(h2);
         if (r < 0)
                 return r;

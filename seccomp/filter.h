@@ -42,9 +42,15 @@ struct filter_host {
 };
 
 struct filter_set {
-        struct bpf_blob stage1;        /* execve/execveat -> NOTIFY, rest ALLOW */
+        struct bpf_blob stage1;        /* execve/execveat -> NOTIFY, the always-on argument guards
+                                        * (clone CLONE_NEW*, terminal ioctls) -> EPERM, rest ALLOW */
+        struct bpf_blob stage1_exec_only; /* stage 1 without its always-on argument guards (clone's
+                                        * CLONE_NEW*, terminal ioctls): loaded instead of stage 1 only
+                                        * by the test-only `--weaken seccomp`, which loads no stage 2 */
         struct bpf_blob stage2;        /* profile + always-on protections, exec left to stage 1 */
         struct exec_policy exec;       /* what the supervisor answers after the first exec */
+        int enosys_above;              /* stage 2 answers ENOSYS to x86_64 numbers above this (-1: no
+                                        * such stub; only under an ERRNO defaultAction, filter.c) */
         char stage1_sha256[SHA256_HEX_SIZE];
         char stage2_sha256[SHA256_HEX_SIZE];
         char bpf_sha256[SHA256_HEX_SIZE]; /* sha256 over stage1 bytes || stage2 bytes */
@@ -75,8 +81,10 @@ const char *profile_builtin_name(size_t i);
 /* Compile into the two stages and the exec policy.  Always-on protections are added whatever the
  * profile says: non-native ABIs (i386, x32) -> KILL_PROCESS in stage 2 (ENOSYS in stage 1; a
  * SIGSYS death is what tells "seccomp closed it" from "no such ABI here"), clone3 -> ENOSYS,
- * io_uring_* and keyctl/add_key/request_key -> EPERM (or the profile's stricter action), no
- * SECCOMP_FILTER_FLAG_NEW_LISTENER.  filter_set_pfc() lists them with their reasons. */
+ * io_uring_*, keyctl/add_key/request_key, unshare, setns -> EPERM and the new mount API ->
+ * ENOSYS (or the profile's stricter action), no SECCOMP_FILTER_FLAG_NEW_LISTENER; in stage 1,
+ * clone with any CLONE_NEW* flag and the terminal ioctls TIOCSTI, TIOCLINUX, TIOCSETD, TIOCCONS
+ * (low 32 bits) -> EPERM.  filter_set_pfc() lists them with their reasons. */
 int filter_set_compile(const struct profile *p, const struct filter_host *host,
                        struct filter_set *ret, struct dbx_error *err);
 void filter_set_free(struct filter_set *fs);

@@ -38,6 +38,8 @@
 #define WHY_EXEC "decided by stage 1 and the supervisor (exec_policy)"
 #define WHY_IO_URING "io_uring runs syscalls (socket, openat) seccomp never sees"
 #define WHY_KEYRING "kernel keyrings are not namespaced (Docker's default denies them too)"
+#define WHY_NO_NAMESPACE "the payload creates and joins no namespace: in a user namespace of its own it would hold every capability"
+#define WHY_NEW_MOUNT_API "the new mount API mounts without mount(2) (an exec-able tmpfs over /tmp from a nested namespace)"
 struct forced {
         const char *name;
         struct profile_action act;
@@ -55,6 +57,17 @@ static const struct forced forced_table[] = {
         { "keyctl", { PA_ERRNO, EPERM }, true, WHY_KEYRING },
         { "add_key", { PA_ERRNO, EPERM }, true, WHY_KEYRING },
         { "request_key", { PA_ERRNO, EPERM }, true, WHY_KEYRING },
+        /* The payload creates no namespace (clone's CLONE_NEW* flags are stage 1's, filter.c). */
+        { "unshare", { PA_ERRNO, EPERM }, true, WHY_NO_NAMESPACE },
+        { "setns", { PA_ERRNO, EPERM }, true, WHY_NO_NAMESPACE },
+        /* ENOSYS, as flatpak answers: libmount then falls back to mount(2), which the profile decides. */
+        { "fsopen", { PA_ERRNO, ENOSYS }, true, WHY_NEW_MOUNT_API },
+        { "fsconfig", { PA_ERRNO, ENOSYS }, true, WHY_NEW_MOUNT_API },
+        { "fsmount", { PA_ERRNO, ENOSYS }, true, WHY_NEW_MOUNT_API },
+        { "fspick", { PA_ERRNO, ENOSYS }, true, WHY_NEW_MOUNT_API },
+        { "move_mount", { PA_ERRNO, ENOSYS }, true, WHY_NEW_MOUNT_API },
+        { "open_tree", { PA_ERRNO, ENOSYS }, true, WHY_NEW_MOUNT_API },
+        { "mount_setattr", { PA_ERRNO, ENOSYS }, true, WHY_NEW_MOUNT_API },
 };
 
 static const uint32_t scmp_base[] = {
@@ -438,6 +451,17 @@ int plan_build(const struct profile *p, const struct filter_host *host, struct p
         plan_drop_subsumed(&pl);
         *ret = pl;
         return 0;
+}
+
+int plan_highest_kept_nr(const struct plan *pl)
+{
+        int max = -1;
+        for (size_t i = 0; i < pl->n; i++) {
+                const struct plan_rule *r = &pl->v[i];
+                if ((r->src || r->act.kind != PA_ERRNO) && r->nr > max)
+                        max = r->nr;
+        }
+        return max;
 }
 
 void plan_free(struct plan *pl)

@@ -35,6 +35,11 @@ int plan_build(const struct profile *p, const struct filter_host *host, struct p
                struct exec_policy *ret_exec, struct dbx_error *err);
 void plan_free(struct plan *pl);
 
+/* The highest syscall number of a rule the ENOSYS stub (filter.c) must never bypass: every rule
+ * the profile wrote, and every always-on rule that does not merely deny with an errno (the exec
+ * ALLOWs). -1 if there is none. */
+int plan_highest_kept_nr(const struct plan *pl);
+
 /* The JSON path a rule came from, or "(denybox always-on rule for NAME)". */
 void plan_rule_path(const struct plan *pl, const struct plan_rule *r, char *buf, size_t size);
 

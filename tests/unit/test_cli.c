@@ -151,6 +151,35 @@ START_TEST(builtin_profile_names)
 }
 END_TEST
 
+/* The README's order (profile first) and the other both work; two profiles are one too many. */
+START_TEST(seccomp_profile_and_bpf_out_in_any_order)
+{
+        static const char *const orders[][5] = {
+                {"seccomp", "strict", "--bpf-out", "/tmp/f", NULL},
+                {"seccomp", "--bpf-out", "/tmp/f", "strict", NULL},
+                {"seccomp", "--bpf-out", "/tmp/f", "--", "strict"},
+        };
+        struct sandbox_config c;
+        struct dbx_error err;
+        for (size_t i = 0; i < ELEMENTSOF(orders); i++) {
+                const char *a[6] = {0};
+                memcpy(a, orders[i], sizeof(orders[i]));
+                ck_assert_msg(parse(&c, &err, a) == 0, "order %zu: %s", i, err.msg);
+                ck_assert_str_eq(c.seccomp_profile, "strict");
+                ck_assert_str_eq(c.bpf_out, "/tmp/f");
+                config_free(&c);
+        }
+        static const char *const two[] = {"seccomp", "strict", "--bpf-out", "/tmp/f", "default-deny", NULL};
+        static const char *const two_dd[] = {"seccomp", "strict", "--", "default-deny", NULL};
+        ck_assert_int_lt(parse(&c, &err, two), 0);
+        ck_assert_ptr_nonnull(strstr(err.msg, "one profile"));
+        config_free(&c);
+        ck_assert_int_lt(parse(&c, &err, two_dd), 0);
+        ck_assert_ptr_nonnull(strstr(err.msg, "one profile"));
+        config_free(&c);
+}
+END_TEST
+
 START_TEST(host_ids)
 {
         struct sandbox_config c;
@@ -196,6 +225,7 @@ int main(void)
         tcase_add_loop_test(tc, refused_and_malformed, 0, (int)(sizeof(bad) / sizeof(bad[0])));
         tcase_add_test(tc, sizes);
         tcase_add_test(tc, builtin_profile_names);
+        tcase_add_test(tc, seccomp_profile_and_bpf_out_in_any_order);
         tcase_add_test(tc, host_ids);
         tcase_add_test(tc, weaken_layers_match_probe_controls);
         suite_add_tcase(s, tc);

@@ -622,8 +622,62 @@ static const struct live_case errnoret_cases[] = {
 };
 static const struct live_case userns_args_cases[] = {
         { "unshare(CLONE_NEWUSER) -> EPERM", sys_unshare_user, EPERM },
-        { "unshare(0) works", sys_unshare_none, OK },
+        { "unshare(0) -> EPERM (always-on: the profile's EQ rule no longer decides)", sys_unshare_none, EPERM },
 };
+/* docs/SECCOMP.md section 8 quotes `denybox seccomp strict`'s hashes (8 hex digits) and
+ * instruction counts: they must be the compiler's. */
+static const char *doc_quote(const char *doc, const char *label, char hex[9], unsigned *ret_n)
+{
+        const char *l = strstr(doc, label);
+        ck_assert_msg(l != NULL, "docs/SECCOMP.md section 8 has no line '%s'", label);
+        l += strlen(label);
+        ck_assert_msg(strspn(l, "0123456789abcdef") == 8 && strncmp(l + 8, "...", 3) == 0, "'%s' is not 8 hex digits + ...", label);
+        memcpy(hex, l, 8);
+        hex[8] = 0;
+        if (ret_n)
+                ck_assert_msg(sscanf(l + 11, " (%u instructions)", ret_n) == 1, "'%s' has no instruction count", label);
+        return l;
+}
+
+START_TEST(seccomp_doc_numbers_true)
+{
+        char path[4096], hex[9], line[800];
+        snprintf(path, sizeof(path), "%s/docs/SECCOMP.md", SRCDIR);
+        FILE *f = fopen(path, "r");
+        ck_assert_msg(f != NULL, "cannot open %s", path);
+        char *doc = calloc(1, 1 << 20);
+        ck_assert_ptr_nonnull(doc);
+        ck_assert_uint_gt(fread(doc, 1, (1 << 20) - 1, f), 0);
+        fclose(f);
+        const char *sec = strstr(doc, "## 8. `denybox seccomp");
+        ck_assert_ptr_nonnull(sec);
+        size_t jlen;
+        const char *json = profile_builtin("strict", &jlen);
+        struct profile *p = NULL;
+        struct dbx_error err = { 0 };
+        struct filter_set fs;
+        const struct filter_host host = { 6, 1 };
+        ck_assert_msg(profile_parse(json, jlen, &p, &err) == 0, "%s", dbx_error_line(&err, line, sizeof(line)));
+        ck_assert_msg(filter_set_compile(p, &host, &fs, &err) == 0, "%s", dbx_error_line(&err, line, sizeof(line)));
+        char profile_sha[SHA256_HEX_SIZE];
+        sha256_hex(json, jlen, profile_sha);
+        unsigned n;
+        doc_quote(sec, "# profile sha256: ", hex, NULL);
+        ck_assert_msg(strncmp(profile_sha, hex, 8) == 0, "profile sha256 %s, the doc says %s...", profile_sha, hex);
+        doc_quote(sec, "# stage 1 bpf sha256: ", hex, &n);
+        ck_assert_msg(strncmp(fs.stage1_sha256, hex, 8) == 0, "stage 1 sha256 %s, the doc says %s...", fs.stage1_sha256, hex);
+        ck_assert_uint_eq(n, fs.stage1.len / 8);
+        doc_quote(sec, "# stage 2 bpf sha256: ", hex, &n);
+        ck_assert_msg(strncmp(fs.stage2_sha256, hex, 8) == 0, "stage 2 sha256 %s, the doc says %s...", fs.stage2_sha256, hex);
+        ck_assert_uint_eq(n, fs.stage2.len / 8);
+        doc_quote(sec, "# combined bpf sha256: ", hex, NULL);
+        ck_assert_msg(strncmp(fs.bpf_sha256, hex, 8) == 0, "combined sha256 %s, the doc says %s...", fs.bpf_sha256, hex);
+        filter_set_free(&fs);
+        profile_free(p);
+        free(doc);
+}
+END_TEST
+
 START_TEST(live_edge_profiles)
 {
         run_live("edge/crun-block-getpid.json", getpid_cases, ELEMENTSOF(getpid_cases));
@@ -705,6 +759,7 @@ int main(void)
         tcase_add_test(tc, golden_pfc_strict);
         tcase_add_test(tc, compile_no_leak_on_subsumed_rules);
         tcase_add_test(tc, always_on_keyring);
+        tcase_add_test(tc, seccomp_doc_numbers_true);
         suite_add_tcase(s, tc);
         TCase *live = tcase_create("live");
         tcase_set_timeout(live, 60);

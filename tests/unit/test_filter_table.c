@@ -49,6 +49,8 @@ static const struct filter_host host61 = { 6, 1 };
 #define S1_EXEC NOTIF
 #define S1_GUARD ERR(EPERM) /* stage 1's own no-second-listener guard (op masked to 32 bits) */
 #define S1_BADARCH ERR(ENOSYS)
+#define S1_NS ERR(EPERM)  /* stage 1's always-on guard: clone with a CLONE_NEW* flag */
+#define S1_TTY ERR(EPERM) /* stage 1's always-on guard: TIOCSTI, TIOCLINUX, TIOCSETD, TIOCCONS (low 32 bits) */
 
 enum abi { X64, I386, X32 };
 
@@ -73,6 +75,39 @@ struct table {
 
 #define NEWUSER ((uint64_t)CLONE_NEWUSER)
 #define HIGH ((uint64_t)1 << 32) /* a bit the kernel drops for an int argument; seccomp sees it */
+#define PTHREAD_FLAGS                                                                                  \
+        ((uint64_t)(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM | \
+                    CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID))
+#define FD_NONE ((uint64_t)-1)
+/* The always-on stage-1 guards and stage-2 denials are the same under every profile whose own
+ * rules are not stricter: these rows go into several tables. */
+#define ALWAYS_ON_ROWS(s2ns, s2mnt)                                                                          \
+        { X64, "clone", { CLONE_NEWNS | SIGCHLD }, s2ns, S1_NS, SIM, "always-on: CLONE_NEWNS" },            \
+        { X64, "clone", { CLONE_NEWCGROUP | SIGCHLD }, s2ns, S1_NS, SIM, "always-on: CLONE_NEWCGROUP" },    \
+        { X64, "clone", { CLONE_NEWUTS | SIGCHLD }, s2ns, S1_NS, SIM, "always-on: CLONE_NEWUTS" },          \
+        { X64, "clone", { CLONE_NEWIPC | SIGCHLD }, s2ns, S1_NS, SIM, "always-on: CLONE_NEWIPC" },          \
+        { X64, "clone", { NEWUSER | CLONE_NEWNS | SIGCHLD }, s2ns, S1_NS, SIM, "always-on: the attack" },   \
+        { X64, "clone", { CLONE_NEWPID | SIGCHLD }, s2ns, S1_NS, SIM, "always-on: CLONE_NEWPID" },          \
+        { X64, "clone", { CLONE_NEWNET | CLONE_THREAD }, s2ns, S1_NS, SIM, "always-on: CLONE_NEWNET" },     \
+        { X64, "clone", { NEWUSER | HIGH }, s2ns, S1_NS, SIM, "a high bit does not hide the flag" },      \
+        { X64, "clone", { SIGCHLD }, ALLOW, S1, SIM, "fork: no namespace flag" },                           \
+        { X64, "clone", { PTHREAD_FLAGS }, ALLOW, S1, SIM, "pthread_create" },                              \
+        { X64, "ioctl", { FD_NONE, TIOCSTI }, ALLOW, S1_TTY, SIM, "always-on: TIOCSTI" },                   \
+        { X64, "ioctl", { FD_NONE, TIOCSTI | HIGH }, ALLOW, S1_TTY, SIM, "always-on: low 32 bits" },        \
+        { X64, "ioctl", { FD_NONE, TIOCLINUX }, ALLOW, S1_TTY, SIM, "always-on: TIOCLINUX" },               \
+        { X64, "ioctl", { FD_NONE, TIOCSETD | (HIGH << 8) }, ALLOW, S1_TTY, SIM, "always-on: TIOCSETD" },   \
+        { X64, "ioctl", { FD_NONE, TIOCCONS }, ALLOW, S1_TTY, SIM, "always-on: TIOCCONS" },                 \
+        { X64, "ioctl", { FD_NONE, TCGETS }, ALLOW, S1, SIM, "other ioctls pass" },                         \
+        { X64, "ioctl", { FD_NONE, TIOCGWINSZ }, ALLOW, S1, SIM, "other ioctls pass" },                     \
+        { X64, "setns", { FD_NONE, 0 }, ERR(EPERM), S1, SIM, "always-on" },                                 \
+        { X64, "unshare", { 0 }, ERR(EPERM), S1, SIM, "always-on, whatever the flags" },                    \
+        { X64, "fsopen", { 0 }, s2mnt, S1, SIM, "always-on: new mount API" },                               \
+        { X64, "fsconfig", { 0 }, s2mnt, S1, SIM, "always-on: new mount API" },                             \
+        { X64, "fsmount", { 0 }, s2mnt, S1, SIM, "always-on: new mount API" },                              \
+        { X64, "fspick", { 0 }, s2mnt, S1, SIM, "always-on: new mount API" },                               \
+        { X64, "move_mount", { 0 }, s2mnt, S1, SIM, "always-on: new mount API" },                           \
+        { X64, "open_tree", { 0 }, s2mnt, S1, SIM, "always-on: new mount API" },                            \
+        { X64, "mount_setattr", { 0 }, s2mnt, S1, SIM, "always-on: new mount API" }
 
 static const struct row strict_rows[] = {
         { X64, "socket", { AF_INET, SOCK_STREAM }, ERR(EPERM), S1, LIVE, "profile deny list" },
@@ -84,7 +119,11 @@ static const struct row strict_rows[] = {
         { X64, "execveat", { 0 }, ALLOW, S1_EXEC, SIM, "exec left to stage 1" },
         { X64, "getpid", { 0 }, ALLOW, S1, LIVE, "defaultAction" },
         { X64, "read", { 0 }, ALLOW, S1, SIM, "defaultAction" },
-        { X64, "clone", { NEWUSER | SIGCHLD }, ALLOW, S1, SIM, "strict does not filter clone" },
+        { X64, "clone", { NEWUSER | SIGCHLD }, ALLOW, S1_NS, SIM, "strict allows clone; stage 1 does not" },
+        ALWAYS_ON_ROWS(ALLOW, ERR(ENOSYS)),
+        { X64, "ioctl", { FD_NONE, TIOCSTI }, ALLOW, S1_TTY, LIVE, "live: stage 2 allows it" },
+        { X64, "fsopen", { 0, 0xff00 }, ERR(ENOSYS), S1, LIVE, "live" },
+        { X64, "#457", { 0 }, ALLOW, S1, LIVE, "statmount: defaultAction ALLOW, no ENOSYS stub" },
         { X64, "clone3", { 0 }, ERR(ENOSYS), S1, LIVE, "always-on: glibc falls back to clone" },
         { X64, "io_uring_setup", { 0 }, ERR(EPERM), S1, LIVE, "always-on" },
         { X64, "io_uring_enter", { 0 }, ERR(EPERM), S1, SIM, "always-on" },
@@ -115,9 +154,19 @@ static const struct row strict_rows[] = {
 };
 
 static const struct row moby_rows[] = {
-        { X64, "clone", { NEWUSER | SIGCHLD }, ERR(EPERM), S1, SIM, "MASKED_EQ 0x7e020000 == 0 fails" },
-        { X64, "clone", { CLONE_NEWNS | SIGCHLD }, ERR(EPERM), S1, SIM, "namespace flag" },
-        { X64, "clone", { CLONE_NEWNET }, ERR(EPERM), S1, SIM, "namespace flag" },
+        { X64, "clone", { NEWUSER | SIGCHLD }, ERR(EPERM), S1_NS, SIM, "MASKED_EQ 0x7e020000 == 0 fails" },
+        { X64, "clone", { CLONE_NEWNS | SIGCHLD }, ERR(EPERM), S1_NS, SIM, "namespace flag" },
+        { X64, "clone", { CLONE_NEWNET }, ERR(EPERM), S1_NS, SIM, "namespace flag" },
+        ALWAYS_ON_ROWS(ERR(EPERM), ERR(ENOSYS)),
+        { X64, "fsopen", { 0, 0xff00 }, ERR(ENOSYS), S1, LIVE, "always-on ENOSYS over Moby's default EPERM" },
+        { X64, "fchmodat2", { 0 }, ALLOW, S1, SIM, "listed, and known to this libseccomp" },
+        { X64, "acct", { 0 }, ERR(EPERM), S1, SIM, "below the profile's highest rule: the default" },
+        { X64, "#457", { 0 }, ERR(ENOSYS), S1, LIVE, "statmount: newer than every rule -> ENOSYS (as runc)" },
+        { X64, "#458", { 0 }, ERR(ENOSYS), S1, SIM, "listmount" },
+        { X64, "#462", { 0 }, ERR(ENOSYS), S1, SIM, "mseal" },
+        { X64, "#463", { 0 }, ERR(ENOSYS), S1, SIM, "setxattrat" },
+        { X64, "#1000", { 0 }, ERR(ENOSYS), S1, LIVE, "a number past the table" },
+        { X64, "#1073741823", { 0 }, ERR(ENOSYS), S1, SIM, "the highest below the x32 bit" },
         { X64, "clone", { SIGCHLD }, ALLOW, S1, SIM, "plain fork" },
         { X64, "clone", { CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | SIGCHLD }, ALLOW, S1, SIM, "glibc fork()" },
         { X64, "clone", { CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |
@@ -163,7 +212,11 @@ static const struct row default_deny_rows[] = {
         { X64, "ptrace", { 0 }, ERR(EPERM), S1, SIM, "not listed" },
         { X64, "unshare", { 0 }, ERR(EPERM), S1, SIM, "not listed" },
         { X64, "clone", { SIGCHLD }, ALLOW, S1, SIM, "MASKED_EQ passes" },
-        { X64, "clone", { NEWUSER | SIGCHLD }, ERR(EPERM), S1, SIM, "namespace flag" },
+        { X64, "clone", { NEWUSER | SIGCHLD }, ERR(EPERM), S1_NS, SIM, "namespace flag" },
+        ALWAYS_ON_ROWS(ERR(EPERM), ERR(ENOSYS)),
+        { X64, "#453", { 0 }, ALLOW, S1, SIM, "map_shadow_stack: listed" },
+        { X64, "#457", { 0 }, ERR(ENOSYS), S1, SIM, "statmount: above futex_requeue (456), its highest rule" },
+        { X64, "#457", { 0 }, ERR(ENOSYS), S1, LIVE, "statmount" },
         { X64, "personality", { 0 }, ALLOW, S1, SIM, "same index repeated = OR" },
         { X64, "personality", { 0xffffffff }, ALLOW, S1, SIM, "query" },
         { X64, "personality", { READ_IMPLIES_EXEC }, ERR(EPERM), S1, SIM, "unlisted persona" },
@@ -179,8 +232,8 @@ static const struct row default_deny_rows[] = {
 
 static const struct row masked_eq_rows[] = {
         { X64, "clone", { SIGCHLD }, ALLOW, S1, SIM, "(flags & 0x7e020000) == 0" },
-        { X64, "clone", { NEWUSER | SIGCHLD }, ERR(EPERM), S1, SIM, "defaultErrnoRet 1" },
-        { X64, "clone", { CLONE_NEWPID }, ERR(EPERM), S1, SIM, "defaultErrnoRet 1" },
+        { X64, "clone", { NEWUSER | SIGCHLD }, ERR(EPERM), S1_NS, SIM, "defaultErrnoRet 1" },
+        { X64, "clone", { CLONE_NEWPID }, ERR(EPERM), S1_NS, SIM, "defaultErrnoRet 1" },
         { X64, "clone", { SIGCHLD | HIGH }, ALLOW, S1, SIM, "MASKED_EQ's high word: mask 0" },
         { X64, "open", { 0 }, ALLOW, S1, SIM, "legacy name, args []" },
         { X64, "close", { 0 }, ALLOW, S1, SIM, "legacy name" },
@@ -205,8 +258,10 @@ static const struct row kill_mkdir_rows[] = {
 
 #define TIOCSTI_ ((uint64_t)TIOCSTI)
 static const struct row tiocsti_rows[] = {
-        { X64, "ioctl", { (uint64_t)-1, TIOCSTI_ }, ERR(111), S1, LIVE, "MASKED_EQ 0xffffffff == 0x5412" },
-        { X64, "ioctl", { (uint64_t)-1, TIOCSTI_ | HIGH }, ERR(111), S1, LIVE, "CVE-2019-10063: high bits ignored by the mask" },
+        /* stacked, the tie between two ERRNOs goes to the newer filter: the profile's 111 */
+        { X64, "ioctl", { (uint64_t)-1, TIOCSTI_ }, ERR(111), S1_TTY, LIVE, "MASKED_EQ 0xffffffff == 0x5412" },
+        { X64, "ioctl", { (uint64_t)-1, TIOCSTI_ | HIGH }, ERR(111), S1_TTY, LIVE, "CVE-2019-10063: high bits ignored by the mask" },
+        { X64, "ioctl", { (uint64_t)-1, TIOCLINUX }, ALLOW, S1_TTY, SIM, "the profile allows it; stage 1 does not" },
         { X64, "ioctl", { (uint64_t)-1, TCGETS }, ALLOW, S1, LIVE, "other ioctls" },
         { X64, "chmod", { 0 }, ERR(111), S1, SIM, "errnoRet 111" },
         { X64, "chroot", { 0 }, ERR(111), S1, SIM, "errnoRet 111" },
@@ -220,14 +275,13 @@ static const struct row dup_index_rows[] = {
         { X64, "getpid", { 0 }, ERR(EPERM), S1, SIM, "defaultAction" },
 };
 
+/* The profile's EQ rule (which upstream lets unshare(CLONE_NEWUSER|CLONE_NEWNS) and 64-bit
+ * variants slip past) is replaced by the always-on unconditional denial. */
 static const struct row userns_args_rows[] = {
         { X64, "unshare", { NEWUSER }, ERR(EPERM), S1, SIM, "arg0 == CLONE_NEWUSER" },
-        { X64, "unshare", { NEWUSER | CLONE_NEWNS }, ALLOW, S1, SIM, "EQ, not MASKED_EQ: as upstream" },
-        { X64, "unshare", { 0 }, ALLOW, S1, SIM, "defaultAction" },
-        /* The filter compares all 64 bits, so EQ fails and the call passes -- harmless here: unshare's
-         * flags are an unsigned long and the kernel refuses the unknown bit (EINVAL).  Contrast
-         * seccomp(2)'s op and ioctl's cmd, which the kernel truncates (int_argument_truncation). */
-        { X64, "unshare", { NEWUSER | HIGH }, ALLOW, S1, LIVE, "64-bit EQ: passes the filter, EINVAL from the kernel" },
+        { X64, "unshare", { NEWUSER | CLONE_NEWNS }, ERR(EPERM), S1, SIM, "upstream's EQ would pass it; always-on" },
+        { X64, "unshare", { 0 }, ERR(EPERM), S1, SIM, "always-on" },
+        { X64, "unshare", { NEWUSER | HIGH }, ERR(EPERM), S1, LIVE, "always-on, whatever the bits" },
 };
 
 static const struct row errnoret6_rows[] = {
@@ -236,6 +290,11 @@ static const struct row errnoret6_rows[] = {
         { X64, "execve", { 0 }, ALLOW, S1_EXEC, SIM, "exec left to stage 1; supervisor answers ENXIO" },
         { X64, "keyctl", { 0 }, ERR(EPERM), S1, SIM, "forced EPERM: the default ERRNO(6) is not stricter (same rank)" },
         { X64, "clone3", { 0 }, ERR(ENOSYS), S1, SIM, "always-on exact" },
+        /* no rule of its own: the highest rule the stub keeps is denybox's execveat ALLOW (322) */
+        { X64, "getrandom", { 0 }, ERR(6), S1, SIM, "318 <= 322: the default" },
+        { X64, "statx", { 0 }, ERR(ENOSYS), S1, SIM, "332 > 322: newer than every rule" },
+        { X64, "io_uring_setup", { 0 }, ERR(ENOSYS), S1, SIM, "an always-on denial above 322: ENOSYS, still denied" },
+        { X64, "clone", { NEWUSER }, ERR(6), S1_NS, SIM, "stacked: ERRNO(6) (the newer filter's data)" },
 };
 
 static const struct table tables[] = {
@@ -278,7 +337,8 @@ static void compile_named(const char *name, struct filter_set *fs)
 static struct seccomp_data row_data(const struct row *r)
 {
         static const uint32_t scmp_arch[] = { [X64] = SCMP_ARCH_X86_64, [I386] = SCMP_ARCH_X86, [X32] = SCMP_ARCH_X32 };
-        int nr = seccomp_syscall_resolve_name_arch(scmp_arch[r->abi], r->name);
+        int nr = r->name[0] == '#' ? atoi(r->name + 1) /* a number libseccomp may not name */
+                                   : seccomp_syscall_resolve_name_arch(scmp_arch[r->abi], r->name);
         ck_assert_msg(nr >= 0, "%s: no syscall \"%s\" for ABI %d", r->why, r->name, r->abi);
         /* x32 calls reach seccomp as AUDIT_ARCH_X86_64 with __X32_SYSCALL_BIT in nr (libseccomp's
          * x32 numbers carry it); i386 ones as AUDIT_ARCH_I386. */
@@ -312,6 +372,16 @@ static void check_table(const struct table *t)
                               bpf_sim_action_name(s2, got, sizeof(got)), bpf_sim_action_name(r->stage2, want, sizeof(want)));
                 ck_assert_msg(s1 == r->stage1, "%s: %s: stage 1 %s, want %s", t->profile, row_str(r, rs, sizeof(rs)),
                               bpf_sim_action_name(s1, got, sizeof(got)), bpf_sim_action_name(r->stage1, want, sizeof(want)));
+                /* a guard of stage 1 denies whatever stage 2 says: stacked, never ALLOW, and never
+                 * weaker than stage 2's own denial */
+                if (r->stage1 == S1_NS || r->stage1 == S1_TTY) {
+                        uint32_t both = bpf_sim_stack(s2, s1);
+                        ck_assert_msg((int32_t)(both & SECCOMP_RET_ACTION_FULL) <= (int32_t)SECCOMP_RET_ERRNO,
+                                      "%s: %s: stacked %s", t->profile, row_str(r, rs, sizeof(rs)),
+                                      bpf_sim_action_name(both, got, sizeof(got)));
+                        if (s2 != ALLOW)
+                                ck_assert_uint_eq(both, s2);
+                }
         }
         filter_set_free(&fs);
 }
@@ -366,8 +436,8 @@ START_TEST(corpus_within_instruction_set)
         for (size_t i = 0; i < ELEMENTSOF(names); i++) {
                 struct filter_set fs;
                 compile_named(names[i], &fs);
-                const struct bpf_blob *b[] = { &fs.stage1, &fs.stage2 };
-                for (size_t j = 0; j < 2; j++) {
+                const struct bpf_blob *b[] = { &fs.stage1, &fs.stage2, &fs.stage1_exec_only };
+                for (size_t j = 0; j < ELEMENTSOF(b); j++) {
                         const struct sock_filter *f = (const struct sock_filter *)b[j]->data;
                         size_t n = b[j]->len / sizeof(*f);
                         const char *why = bpf_sim_check(f, n);
@@ -539,9 +609,9 @@ struct shared {
         volatile int err;
 };
 
-/* Runs the row's syscall with its exact nr and arguments in a child, stage 2 loaded (fs) or not
- * (fs NULL), and reports what happened. */
-static struct outcome run_row(const struct filter_set *fs, const struct row *r)
+/* Runs the row's syscall with its exact nr and arguments in a child, one program loaded (b, with
+ * flags) or none (b NULL), and reports what happened. */
+static struct outcome run_row_with(const struct bpf_blob *b, unsigned flags, const struct row *r)
 {
         struct seccomp_data d = row_data(r);
         struct shared *sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -553,8 +623,8 @@ static struct outcome run_row(const struct filter_set *fs, const struct row *r)
         if (pid == 0) {
                 struct rlimit no_core = { 0, 0 };
                 setrlimit(RLIMIT_CORE, &no_core);
-                if (fs) {
-                        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || bpf_blob_load(&fs->stage2, fs->stage2_flags) < 0)
+                if (b) {
+                        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || bpf_blob_load(b, flags) < 0)
                                 _exit(100);
                 }
                 long ret;
@@ -589,7 +659,7 @@ static struct outcome run_row(const struct filter_set *fs, const struct row *r)
                 kill(pid, SIGKILL);
                 waitpid(pid, &st, 0);
         }
-        ck_assert_msg(!(WIFEXITED(st) && WEXITSTATUS(st) == 100), "could not load stage 2");
+        ck_assert_msg(!(WIFEXITED(st) && WEXITSTATUS(st) == 100), "could not load the filter");
         struct outcome o = { 0 };
         if (sh->done) {
                 o.ret = sh->ret;
@@ -600,6 +670,11 @@ static struct outcome run_row(const struct filter_set *fs, const struct row *r)
         }
         munmap((void *)sh, sizeof(*sh));
         return o;
+}
+
+static struct outcome run_row(const struct filter_set *fs, const struct row *r)
+{
+        return fs ? run_row_with(&fs->stage2, fs->stage2_flags, r) : run_row_with(NULL, 0, r);
 }
 
 static unsigned n_live_checked;
@@ -664,6 +739,130 @@ START_TEST(sim_agrees_with_kernel)
 }
 END_TEST
 
+/* Stage 1's always-on guards, run against the kernel: with arguments the kernel itself refuses
+ * otherwise (clone with CLONE_THREAD but no CLONE_SIGHAND: EINVAL; ioctl on fd -1: EBADF), so the
+ * unfiltered run proves the EPERM is the filter's, and nothing is ever created.  Stage 1 as loaded
+ * normally must answer EPERM; stage1_exec_only (--weaken seccomp) must not. */
+static const struct row stage1_live_rows[] = {
+        { X64, "clone", { CLONE_NEWNS | CLONE_THREAD }, 0, S1_NS, LIVE, "CLONE_NEWNS" },
+        { X64, "clone", { CLONE_NEWCGROUP | CLONE_THREAD }, 0, S1_NS, LIVE, "CLONE_NEWCGROUP" },
+        { X64, "clone", { CLONE_NEWUTS | CLONE_THREAD }, 0, S1_NS, LIVE, "CLONE_NEWUTS" },
+        { X64, "clone", { CLONE_NEWIPC | CLONE_THREAD }, 0, S1_NS, LIVE, "CLONE_NEWIPC" },
+        { X64, "clone", { CLONE_NEWUSER | CLONE_THREAD }, 0, S1_NS, LIVE, "CLONE_NEWUSER" },
+        { X64, "clone", { CLONE_NEWPID | CLONE_THREAD }, 0, S1_NS, LIVE, "CLONE_NEWPID" },
+        { X64, "clone", { CLONE_NEWNET | CLONE_THREAD }, 0, S1_NS, LIVE, "CLONE_NEWNET" },
+        { X64, "clone", { CLONE_THREAD }, 0, S1, LIVE, "no namespace flag: the kernel's EINVAL" },
+        { X64, "ioctl", { FD_NONE, TIOCSTI }, 0, S1_TTY, LIVE, "TIOCSTI" },
+        { X64, "ioctl", { FD_NONE, TIOCSTI | HIGH }, 0, S1_TTY, LIVE, "TIOCSTI with bit 32: the kernel drops it" },
+        { X64, "ioctl", { FD_NONE, TIOCSTI | ~(uint64_t)0xffffffff }, 0, S1_TTY, LIVE, "TIOCSTI, every high bit" },
+        { X64, "ioctl", { FD_NONE, TIOCLINUX }, 0, S1_TTY, LIVE, "TIOCLINUX" },
+        { X64, "ioctl", { FD_NONE, TIOCSETD | HIGH }, 0, S1_TTY, LIVE, "TIOCSETD" },
+        { X64, "ioctl", { FD_NONE, TIOCCONS }, 0, S1_TTY, LIVE, "TIOCCONS" },
+        { X64, "ioctl", { FD_NONE, TCGETS }, 0, S1, LIVE, "TCGETS: the kernel's EBADF" },
+};
+
+START_TEST(stage1_guards_live)
+{
+        struct filter_set fs;
+        compile_named("builtin:strict", &fs);
+        for (size_t i = 0; i < ELEMENTSOF(stage1_live_rows); i++) {
+                const struct row *r = &stage1_live_rows[i];
+                struct seccomp_data d = row_data(r);
+                char rs[200];
+                row_str(r, rs, sizeof(rs));
+                ck_assert_uint_eq(bpf_sim_run_bytes(fs.stage1.data, fs.stage1.len, &d), r->stage1);
+                ck_assert_uint_eq(bpf_sim_run_bytes(fs.stage1_exec_only.data, fs.stage1_exec_only.len, &d), S1);
+                struct outcome k = run_row_with(&fs.stage1, SECCOMP_FILTER_FLAG_NEW_LISTENER, r),
+                               x = run_row_with(&fs.stage1_exec_only, SECCOMP_FILTER_FLAG_NEW_LISTENER, r),
+                               base = run_row_with(NULL, 0, r);
+                ck_assert_msg(base.ret == -1 && (base.err == EINVAL || base.err == EBADF), "%s: unfiltered ret %ld errno %d",
+                              rs, base.ret, base.err);
+                if (r->stage1 == S1)
+                        ck_assert_msg(k.ret == -1 && k.err == base.err, "%s: stage 1 ret %ld errno %d", rs, k.ret, k.err);
+                else
+                        ck_assert_msg(k.ret == -1 && k.err == EPERM, "%s: stage 1 ret %ld errno %d", rs, k.ret, k.err);
+                ck_assert_msg(x.ret == -1 && x.err == base.err, "%s: exec-only stage 1 ret %ld errno %d", rs, x.ret, x.err);
+        }
+        filter_set_free(&fs);
+}
+END_TEST
+
+/* The terminal attack of issue 10, on a pseudo-terminal this test allocates: a new session takes
+ * the pty as its controlling terminal (TIOCSCTTY) and pushes input into it (TIOCSTI).  Without a
+ * filter the byte arrives (the attack works here, so the test can see it); with denybox's stage 1
+ * and 2 loaded every variant -- TIOCSTI, TIOCSTI with high bits, TIOCLINUX's paste, TIOCSETD --
+ * fails with EPERM and nothing more arrives. */
+static int pty_attack(bool filtered, const struct filter_set *fs, char *got, size_t size)
+{
+        int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0)
+                return -1;
+        int slave = open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (slave < 0)
+                return -1;
+        struct termios t;
+        tcgetattr(slave, &t);
+        cfmakeraw(&t);
+        tcsetattr(slave, TCSANOW, &t);
+        int *res = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        ck_assert(res != MAP_FAILED);
+        for (int i = 0; i < 5; i++)
+                res[i] = -1;
+        fflush(NULL);
+        pid_t pid = fork();
+        ck_assert_int_ge(pid, 0);
+        if (pid == 0) {
+                char c = 'X';
+                unsigned char linux_paste = 3; /* TIOCL_PASTESEL */
+                if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
+                        _exit(1);
+                if (filtered && (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+                                 bpf_blob_load(&fs->stage1, SECCOMP_FILTER_FLAG_NEW_LISTENER) < 0 ||
+                                 bpf_blob_load(&fs->stage2, fs->stage2_flags) < 0))
+                        _exit(2);
+                res[0] = syscall(SYS_ioctl, slave, (unsigned long)TIOCSTI, &c) < 0 ? errno : 0;
+                res[1] = syscall(SYS_ioctl, slave, HIGH | TIOCSTI, &c) < 0 ? errno : 0;
+                res[2] = syscall(SYS_ioctl, slave, ~(uint64_t)0xffffffff | TIOCSTI, &c) < 0 ? errno : 0;
+                res[3] = filtered ? (syscall(SYS_ioctl, slave, (unsigned long)TIOCLINUX, &linux_paste) < 0 ? errno : 0) : 0;
+                int n_tty = 0; /* N_TTY: the discipline it has, so an unfiltered run changes nothing */
+                res[4] = syscall(SYS_ioctl, slave, HIGH | TIOCSETD, &n_tty) < 0 ? errno : 0;
+                _exit(0);
+        }
+        int st;
+        ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+        ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s attacker: status %#x", filtered ? "filtered" : "unfiltered", st);
+        fcntl(slave, F_SETFL, O_NONBLOCK);
+        ssize_t n = read(slave, got, size - 1);
+        got[n > 0 ? n : 0] = 0;
+        for (int i = 0; i < 5; i++)
+                if (filtered)
+                        ck_assert_msg(res[i] == EPERM, "filtered: call %d errno %d", i, res[i]);
+        int ok = res[0];
+        munmap(res, 4096);
+        close(slave);
+        close(master);
+        return ok;
+}
+
+START_TEST(tty_injection_live)
+{
+        struct filter_set fs;
+        char got[64];
+        compile_named("builtin:strict", &fs);
+        int e = pty_attack(false, NULL, got, sizeof(got));
+        if (e == -1 || (e != 0 && geteuid() != 0)) {
+                printf("# no pty, or TIOCSTI refused by the kernel itself (dev.tty.legacy_tiocsti=0): errno %d\n", e);
+                filter_set_free(&fs);
+                return;
+        }
+        ck_assert_msg(e == 0, "unfiltered TIOCSTI: errno %d", e);
+        ck_assert_msg(strcmp(got, "XXX") == 0, "unfiltered: the pty's input holds \"%s\", want XXX", got);
+        pty_attack(true, &fs, got, sizeof(got));
+        ck_assert_msg(got[0] == 0, "filtered: \"%s\" was injected", got);
+        filter_set_free(&fs);
+}
+END_TEST
+
 /* Why the strict row seccomp(SET_MODE_FILTER | 1 << 32, NEW_LISTENER) is ALLOW: seccomp(2)'s op is
  * an unsigned int, so the kernel drops bit 32 and takes the call as SET_MODE_FILTER (EFAULT on a
  * NULL program, not EINVAL for an unknown op), while the always-on guard compares all 64 bits. */
@@ -698,6 +897,8 @@ int main(void)
         tcase_set_timeout(live, 90);
         tcase_add_test(live, sim_agrees_with_kernel);
         tcase_add_test(live, int_argument_truncation);
+        tcase_add_test(live, stage1_guards_live);
+        tcase_add_test(live, tty_injection_live);
         suite_add_tcase(s, live);
         return run_suite_tap(s);
 }

@@ -25,6 +25,12 @@ if [ -d "${PROFILES_DIR:-}" ]; then # the shared profiles may sit in a tree the 
         cp -r "$PROFILES_DIR" "$stage/profiles"
         export PROFILES_DIR="$stage/profiles"
 fi
+for v in ATTACK_NSCLONE ATTACK_TTYINJECT; do # the static attackers attack_*.sh run as the payload
+        if [ -n "${!v:-}" ]; then
+                cp "${!v}" "$stage/${v,,}"
+                export "$v=$stage/${v,,}"
+        fi
+done
 chmod -R a+rX "$stage"
 export DENYBOX="$stage/denybox"
 if [ -x "${HOG:-}" ]; then # the limit tests' static payload
@@ -43,6 +49,7 @@ unpriv)
                 command -v setpriv >/dev/null || skip "setpriv (util-linux) is missing"
                 env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DENYBOX="$DENYBOX" HOG="${HOG:-}" PROFILES_DIR="${PROFILES_DIR:-}" \
                         SEEDS_PROFILE="${SEEDS_PROFILE:-}" TESTS_MODE=unpriv \
+                        ATTACK_NSCLONE="${ATTACK_NSCLONE:-}" ATTACK_TTYINJECT="${ATTACK_TTYINJECT:-}" \
                         setpriv --reuid=65534 --regid=65534 --clear-groups -- "$run_script"
         else
                 TESTS_MODE=unpriv "$run_script"
