@@ -215,20 +215,9 @@ int main(int argc, char **argv)
                 r = fail(EXIT_USAGE, &err);
                 goto out;
         }
-        /* A limit nothing here can enforce is said so, never silently dropped. */
+        /* Limits: a delegated systemd scope of its own where denybox needs one (re-executes). */
         if ((c.command == CMD_RUN || c.command == CMD_ATTEST) && !config_weakened(&c, WEAKEN_LIMITS))
                 cgroup_enter_scope(&c.limits, argv);
-        if (c.command == CMD_RUN || c.command == CMD_ATTEST) {
-                struct cgroup_plan plan;
-                cgroup_prepare(&c.limits, true, &plan, NULL);
-                for (int k = 0; k < _LIMIT_MAX; k++)
-                        if (plan.mech[k] == MECH_UNENFORCED)
-                                fprintf(stderr, "denybox: warning: --%s is not enforced: no writable cgroup offers it here%s\n",
-                                        limit_kind_name((enum limit_kind)k), cgroup_hint());
-                if (plan.mech[LIMIT_MEMORY] == MECH_RLIMIT || plan.mech[LIMIT_SWAP] == MECH_RLIMIT)
-                        fprintf(stderr, "denybox: warning: --memory is held as address space only (RLIMIT_AS): memfd "
-                                        "and tmpfs pages are not bounded, and attest's PR-MEM-2 fails%s\n", cgroup_hint());
-        }
 
         /* 2. the seccomp filters are compiled before any namespace exists */
         struct filter_host host = this_host();
@@ -249,6 +238,19 @@ int main(int argc, char **argv)
                         fprintf(stderr, "denybox: seccomp profile %s: %.*s\n", lp.name, (int)n, w);
                         w += n + (w[n] == '\n');
                 }
+        /* A limit nothing here can enforce is said so, never silently dropped (once every input
+         * has been accepted: a bad input stays one line). */
+        if (c.command == CMD_RUN || c.command == CMD_ATTEST) {
+                struct cgroup_plan plan;
+                cgroup_prepare(&c.limits, true, &plan, NULL);
+                for (int k = 0; k < _LIMIT_MAX; k++)
+                        if (plan.mech[k] == MECH_UNENFORCED)
+                                fprintf(stderr, "denybox: warning: --%s is not enforced: no writable cgroup offers it here%s\n",
+                                        limit_kind_name((enum limit_kind)k), cgroup_hint());
+                if (plan.mech[LIMIT_MEMORY] == MECH_RLIMIT || plan.mech[LIMIT_SWAP] == MECH_RLIMIT)
+                        fprintf(stderr, "denybox: warning: --memory is held as address space only (RLIMIT_AS): memfd "
+                                        "and tmpfs pages are not bounded, and attest's PR-MEM-2 fails%s\n", cgroup_hint());
+        }
 
         switch (c.command) {
         case CMD_RUN:

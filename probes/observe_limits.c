@@ -7,6 +7,7 @@
 #include "probe.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <stdbool.h>
@@ -17,11 +18,23 @@
 
 static long long memfd_bytes;
 
+void child_first_oom_victim(void)
+{
+        /* Its memfd pages are in no process's RSS, so the OOM killer would pick the biggest process
+         * of the sandbox instead (pid 1, or the probe itself, and the report is lost): volunteer. */
+        int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+        if (fd >= 0) {
+                (void) !write(fd, "1000", 4);
+                close(fd);
+        }
+}
+
 /* Writes memfd_bytes into a memfd, 1 MiB at a time: 0 when all went in, else the errno. */
 static int child_fill_memfd(int unused)
 {
         static char chunk[1 << 20];
         (void) unused;
+        child_first_oom_victim();
         int fd = memfd_create("denybox-probe-mem", MFD_CLOEXEC);
         if (fd < 0)
                 return errno;

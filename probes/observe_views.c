@@ -379,6 +379,7 @@ static int child_touch_memory(int unused)
 {
         (void) unused;
         size_t len = (size_t) mem_bytes;
+        child_first_oom_victim();
         volatile char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (p == MAP_FAILED)
                 return errno;

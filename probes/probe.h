@@ -56,6 +56,8 @@ void record_child(struct obs *o, int err, const char *what, const char *note);
 
 /* observe_limits.c */
 void probe_memory_unmapped(struct obs *o);
+/* In a child about to exceed the memory limit: make it the OOM killer's first choice. */
+void child_first_oom_victim(void);
 /* PR-BPF-1's note: does the host's kernel deny bpf() to the sandbox before seccomp is consulted? */
 void probe_bpf_host(struct obs *o);
 
