@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -58,12 +59,26 @@ static void print_table(const struct attestation *a, FILE *f)
         }
 }
 
-int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int probe_fd, const char *profile_name,
-               const char *profile_sha256, struct dbx_error *err)
+/* 128 random bits naming this run in every file of its bundle and its set directory. */
+static int make_run_id(char *buf, size_t size, struct dbx_error *err)
+{
+        unsigned char b[16];
+        if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
+                return dbx_error_set(err, errno ? errno : EIO, "getrandom: %s", strerror(errno ? errno : EIO));
+        for (size_t i = 0; i < sizeof(b) && 2 * i + 2 < size; i++)
+                snprintf(buf + 2 * i, size - 2 * i, "%02x", b[i]);
+        return 0;
+}
+
+int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int probe_fd, int out_dfd,
+               const char *profile_name, const char *profile_sha256, struct dbx_error *err)
 {
         struct attestation a = {.c = c, .fs = fs, .profile_name = profile_name};
         struct utsname u;
         int r;
+
+        if ((r = make_run_id(a.run_id, sizeof(a.run_id), err)) < 0)
+                return r;
 
         snprintf(a.profile_sha256, sizeof(a.profile_sha256), "%s", profile_sha256);
         if (uname(&u) == 0)
@@ -111,10 +126,11 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
                 goto out;
         }
 
-        char path[4096];
-        const char *dir = c->output_dir ? c->output_dir : "denybox-evidence";
-        if ((r = bundle_write(&a, dir, path, sizeof(path), err)) < 0)
+        const char *dir = c->output_dir ? c->output_dir : OUTPUT_DIR_DEFAULT;
+        if ((r = bundle_write(&a, out_dfd, err)) < 0) {
+                dbx_error_wrap(err, "output directory %s", dir);
                 goto out;
+        }
 
         if (c->json) {
                 _cleanup_free_ char *json = NULL;
@@ -128,8 +144,8 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
                         if (!e->allowed)
                                 printf("exec denied: pid %d %s(\"%s\") -> %s\n", (int)e->pid, e->syscall, e->path, strerror(e->err));
                 }
-                printf("summary: %zu total, %zu pass, %zu fail, %zu unverified; profile %s (sha256:%.12s...); bundle %s\n",
-                       a.n_rows, a.n_pass, a.n_fail, a.n_unverified, profile_name, profile_sha256, path);
+                printf("summary: %zu total, %zu pass, %zu fail, %zu unverified; profile %s (sha256:%.12s...); bundle %s/%s\n",
+                       a.n_rows, a.n_pass, a.n_fail, a.n_unverified, profile_name, profile_sha256, dir, BUNDLE_NAME);
         }
         fflush(stdout);
         /* a weakened run proves nothing about the boundary: never exit 0 */

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "explain.h"
 #include "filter.h"
+#include "outfile.h"
 #include "preflight.h"
 #include "sandbox.h"
 #include "version.h"
@@ -176,6 +177,7 @@ int main(int argc, char **argv)
         struct dbx_error err = {0};
         struct loaded_profile lp = {0};
         struct filter_set fs = {0};
+        _cleanup_close_ int out_dfd = -1;
         int r = EXIT_USAGE;
 
         config_init(&c);
@@ -212,6 +214,11 @@ int main(int argc, char **argv)
 
         /* 1. everything that can be checked before anything is created */
         if (c.command != CMD_SECCOMP && c.command != CMD_EXPLAIN && preflight(&c, &err) < 0) {
+                r = fail(EXIT_USAGE, &err);
+                goto out;
+        }
+        /* attest's output directory: opened and checked once, before anything runs */
+        if (c.command == CMD_ATTEST && (out_dfd = outdir_open(c.output_dir ? c.output_dir : OUTPUT_DIR_DEFAULT, &err)) < 0) {
                 r = fail(EXIT_USAGE, &err);
                 goto out;
         }
@@ -253,7 +260,7 @@ int main(int argc, char **argv)
                 r = probe_memfd(&err);
                 if (r >= 0) {
                         int probe = r;
-                        r = attest_run(&c, &fs, probe, lp.name, lp.sha256, &err);
+                        r = attest_run(&c, &fs, probe, out_dfd, lp.name, lp.sha256, &err);
                         close(probe);
                 }
                 if (r < 0)

@@ -77,6 +77,7 @@ int report_markdown(const struct attestation *a, char **ret, size_t *ret_len, st
         fprintf(f, "- rootfs: %s (`%s`)\n", a->c->rootfs ? a->c->rootfs : "embedded", a->rootfs_digest);
         fprintf(f, "- seccomp profile: %s, sha256 `%s`\n", a->profile_name, a->profile_sha256);
         fprintf(f, "- compiled filter (BPF) sha256: `%s`\n", a->fs->bpf_sha256);
+        fprintf(f, "- run id: `%s`\n", a->run_id);
         fprintf(f, "- sandbox user: %u:%u\n\n", (unsigned)a->c->uid, (unsigned)a->c->gid);
         fprintf(f, "| Probe | Verdict | errno | Observed | Layer |\n|---|---|---|---|---|\n");
         for (size_t i = 0; i < a->n_rows; i++) {
@@ -111,6 +112,7 @@ int report_junit(const struct attestation *a, char **ret, size_t *ret_len, struc
                 a->n_rows, a->n_fail, a->n_unverified);
         fprintf(f, "    <properties>\n");
         fprintf(f, "      <property name=\"attestation\" value=\"%s\"/>\n", a->c->weaken ? "false" : "true");
+        fprintf(f, "      <property name=\"run_id\" value=\"%s\"/>\n", a->run_id);
         fprintf(f, "      <property name=\"seccomp_sha256\" value=\"%s\"/>\n", a->profile_sha256);
         fprintf(f, "      <property name=\"seccomp_bpf_sha256\" value=\"%s\"/>\n", a->fs->bpf_sha256);
         fprintf(f, "      <property name=\"image_digest\" value=\"");
