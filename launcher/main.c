@@ -217,11 +217,6 @@ int main(int argc, char **argv)
                 r = fail(EXIT_USAGE, &err);
                 goto out;
         }
-        /* attest's output directory: opened and checked once, before anything runs */
-        if (c.command == CMD_ATTEST && (out_dfd = outdir_open(c.output_dir ? c.output_dir : OUTPUT_DIR_DEFAULT, &err)) < 0) {
-                r = fail(EXIT_USAGE, &err);
-                goto out;
-        }
         /* A limit nothing here can enforce is said so, never silently dropped. */
         if (c.command == CMD_RUN || c.command == CMD_ATTEST) {
                 struct cgroup_plan plan;
@@ -251,6 +246,13 @@ int main(int argc, char **argv)
                         fprintf(stderr, "denybox: seccomp profile %s: %.*s\n", lp.name, (int)n, w);
                         w += n + (w[n] == '\n');
                 }
+
+        /* 3. attest's output directory: opened and checked once, before anything runs and after
+         * every other check of the input, so that a bad input creates nothing */
+        if (c.command == CMD_ATTEST && (out_dfd = outdir_open(c.output_dir ? c.output_dir : OUTPUT_DIR_DEFAULT, &err)) < 0) {
+                r = fail(EXIT_USAGE, &err);
+                goto out;
+        }
 
         switch (c.command) {
         case CMD_RUN:
