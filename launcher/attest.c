@@ -11,6 +11,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "rootfs_digest.h"
 
 int attest_adjudicate(struct attestation *a)
@@ -54,8 +55,10 @@ static void print_table(const struct attestation *a, FILE *f)
                 char e[16] = "n/a";
                 if (r->obs && r->obs->err >= 0)
                         snprintf(e, sizeof(e), "%d", r->obs->err);
+                char shown[4 * sizeof(r->obs->actual)]; /* what the probe saw (or why), escaped for the terminal */
                 fprintf(f, "%-16s %s%-10s%s %-6s %-10s %s\n", r->def->id, on, verdict_name(r->verdict), off, e,
-                        layer_name(r->def->layer), r->verdict == VERDICT_PASS && r->obs ? r->obs->actual : r->why);
+                        layer_name(r->def->layer),
+                        escape_for_terminal(r->verdict == VERDICT_PASS && r->obs ? r->obs->actual : r->why, shown, sizeof(shown)));
         }
 }
 
@@ -115,8 +118,9 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
         struct dbx_error perr = {0};
         if (!a.res.captured || probe_report_parse(a.res.captured, a.res.captured_len, &a.report, &perr) < 0) {
                 /* No report at all: every probe stays UNVERIFIED (never PASS). */
+                char shown[4 * sizeof(perr.msg)];
                 fprintf(stderr, "denybox: the probe's report could not be read (%s); every probe is UNVERIFIED\n",
-                        a.res.captured ? perr.msg : "no output");
+                        escape_for_terminal(a.res.captured ? perr.msg : "no output", shown, sizeof(shown)));
                 probe_report_free(&a.report);
                 a.report = (struct probe_report){0};
         }
@@ -141,8 +145,10 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
                 print_table(&a, stdout);
                 for (size_t i = 0; i < a.res.sup.n_log; i++) {
                         const struct exec_attempt *e = &a.res.sup.log[i];
+                        char shown[4 * sizeof(e->path)];
                         if (!e->allowed)
-                                printf("exec denied: pid %d %s(\"%s\") -> %s\n", (int)e->pid, e->syscall, e->path, strerror(e->err));
+                                printf("exec denied: pid %d %s(\"%s\") -> %s\n", (int)e->pid, e->syscall,
+                                       escape_for_terminal(e->path, shown, sizeof(shown)), strerror(e->err));
                 }
                 printf("summary: %zu total, %zu pass, %zu fail, %zu unverified; profile %s (sha256:%.12s...); bundle %s/%s\n",
                        a.n_rows, a.n_pass, a.n_fail, a.n_unverified, profile_name, profile_sha256, dir, BUNDLE_NAME);

@@ -10,6 +10,7 @@
 #include "attest.h"
 #include "cgroup.h"
 #include "config.h"
+#include "escape.h"
 #include "explain.h"
 #include "filter.h"
 #include "outfile.h"
@@ -102,10 +103,11 @@ static struct filter_host this_host(void)
         return h;
 }
 
+/* The one error line.  Escaped: a message can quote what the rootfs or the payload named. */
 static int fail(int code, const struct dbx_error *err)
 {
-        char line[1024];
-        fprintf(stderr, "denybox: %s\n", dbx_error_line(err, line, sizeof(line)));
+        char line[1024], shown[4 * sizeof(line)];
+        fprintf(stderr, "denybox: %s\n", escape_for_terminal(dbx_error_line(err, line, sizeof(line)), shown, sizeof(shown)));
         return code;
 }
 
@@ -118,9 +120,10 @@ static int cmd_run(const struct sandbox_config *c, const struct filter_set *fs)
         int r = sandbox_run(c, fs, &p, false, &res, &err);
         for (size_t i = 0; i < res.sup.n_log; i++) {
                 const struct exec_attempt *e = &res.sup.log[i];
-                if (!e->allowed)
-                        fprintf(stderr, "denybox: exec denied: pid %d %s(\"%s\") -> %s\n", (int)e->pid, e->syscall, e->path,
-                                strerror(e->err));
+                char path[4 * sizeof(e->path)];
+                if (!e->allowed) /* the path is the payload's: escaped, it can neither forge lines nor drive the terminal */
+                        fprintf(stderr, "denybox: exec denied: pid %d %s(\"%s\") -> %s\n", (int)e->pid, e->syscall,
+                                escape_for_terminal(e->path, path, sizeof(path)), strerror(e->err));
         }
         if (res.sup.n_dropped)
                 fprintf(stderr, "denybox: %zu more exec attempts not logged\n", res.sup.n_dropped);
