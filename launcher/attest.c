@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -136,6 +137,10 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
                 goto out;
         }
 
+        /* The bundle is on disk and the verdict is known: a reader of stdout that goes away early
+         * (attest | head) must not turn the verdict into a SIGPIPE death (141).  Only now, with
+         * the sandbox gone: an ignored SIGPIPE would be inherited across the payload's exec. */
+        signal(SIGPIPE, SIG_IGN);
         if (c->json) {
                 _cleanup_free_ char *json = NULL;
                 size_t len;
