@@ -4,12 +4,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "rootfs_digest.h"
 
 int attest_adjudicate(struct attestation *a)
@@ -53,17 +56,33 @@ static void print_table(const struct attestation *a, FILE *f)
                 char e[16] = "n/a";
                 if (r->obs && r->obs->err >= 0)
                         snprintf(e, sizeof(e), "%d", r->obs->err);
+                char shown[4 * sizeof(r->obs->actual)]; /* what the probe saw (or why), escaped for the terminal */
                 fprintf(f, "%-16s %s%-10s%s %-6s %-10s %s\n", r->def->id, on, verdict_name(r->verdict), off, e,
-                        layer_name(r->def->layer), r->verdict == VERDICT_PASS && r->obs ? r->obs->actual : r->why);
+                        layer_name(r->def->layer),
+                        escape_for_terminal(r->verdict == VERDICT_PASS && r->obs ? r->obs->actual : r->why, shown, sizeof(shown)));
         }
 }
 
-int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int probe_fd, const char *profile_name,
-               const char *profile_sha256, struct dbx_error *err)
+/* 128 random bits naming this run in every file of its bundle and its set directory. */
+static int make_run_id(char *buf, size_t size, struct dbx_error *err)
+{
+        unsigned char b[16];
+        if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
+                return dbx_error_set(err, errno ? errno : EIO, "getrandom: %s", strerror(errno ? errno : EIO));
+        for (size_t i = 0; i < sizeof(b) && 2 * i + 2 < size; i++)
+                snprintf(buf + 2 * i, size - 2 * i, "%02x", b[i]);
+        return 0;
+}
+
+int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int probe_fd, int out_dfd,
+               const char *profile_name, const char *profile_sha256, struct dbx_error *err)
 {
         struct attestation a = {.c = c, .fs = fs, .profile_name = profile_name};
         struct utsname u;
         int r;
+
+        if ((r = make_run_id(a.run_id, sizeof(a.run_id), err)) < 0)
+                return r;
 
         snprintf(a.profile_sha256, sizeof(a.profile_sha256), "%s", profile_sha256);
         if (uname(&u) == 0)
@@ -100,8 +119,9 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
         struct dbx_error perr = {0};
         if (!a.res.captured || probe_report_parse(a.res.captured, a.res.captured_len, &a.report, &perr) < 0) {
                 /* No report at all: every probe stays UNVERIFIED (never PASS). */
+                char shown[4 * sizeof(perr.msg)];
                 fprintf(stderr, "denybox: the probe's report could not be read (%s); every probe is UNVERIFIED\n",
-                        a.res.captured ? perr.msg : "no output");
+                        escape_for_terminal(a.res.captured ? perr.msg : "no output", shown, sizeof(shown)));
                 probe_report_free(&a.report);
                 a.report = (struct probe_report){0};
         }
@@ -113,11 +133,16 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
                 goto out;
         }
 
-        char path[4096];
-        const char *dir = c->output_dir ? c->output_dir : "denybox-evidence";
-        if ((r = bundle_write(&a, dir, path, sizeof(path), err)) < 0)
+        const char *dir = c->output_dir ? c->output_dir : OUTPUT_DIR_DEFAULT;
+        if ((r = bundle_write(&a, out_dfd, err)) < 0) {
+                dbx_error_wrap(err, "output directory %s", dir);
                 goto out;
+        }
 
+        /* The bundle is on disk and the verdict is known: a reader of stdout that goes away early
+         * (attest | head) must not turn the verdict into a SIGPIPE death (141).  Only now, with
+         * the sandbox gone: an ignored SIGPIPE would be inherited across the payload's exec. */
+        signal(SIGPIPE, SIG_IGN);
         if (c->json) {
                 _cleanup_free_ char *json = NULL;
                 size_t len;
@@ -127,11 +152,13 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
                 print_table(&a, stdout);
                 for (size_t i = 0; i < a.res.sup.n_log; i++) {
                         const struct exec_attempt *e = &a.res.sup.log[i];
+                        char shown[4 * sizeof(e->path)];
                         if (!e->allowed)
-                                printf("exec denied: pid %d %s(\"%s\") -> %s\n", (int)e->pid, e->syscall, e->path, strerror(e->err));
+                                printf("exec denied: pid %d %s(\"%s\") -> %s\n", (int)e->pid, e->syscall,
+                                       escape_for_terminal(e->path, shown, sizeof(shown)), strerror(e->err));
                 }
-                printf("summary: %zu total, %zu pass, %zu fail, %zu unverified; profile %s (sha256:%.12s...); bundle %s\n",
-                       a.n_rows, a.n_pass, a.n_fail, a.n_unverified, profile_name, profile_sha256, path);
+                printf("summary: %zu total, %zu pass, %zu fail, %zu unverified; profile %s (sha256:%.12s...); bundle %s/%s\n",
+                       a.n_rows, a.n_pass, a.n_fail, a.n_unverified, profile_name, profile_sha256, dir, BUNDLE_NAME);
         }
         fflush(stdout);
         /* a weakened run proves nothing about the boundary: never exit 0 */

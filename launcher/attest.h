@@ -28,6 +28,7 @@ struct attestation {
         const char *profile_name;
         char profile_sha256[SHA256_HEX_SIZE];
         const struct filter_set *fs;
+        char run_id[33]; /* 128 random bits in hex: the same in every file of one run's bundle */
         char rootfs_digest[SHA256_HEX_SIZE + 8]; /* "embedded" or "sha256:..." */
         char kernel[128];
         struct sandbox_result res;
@@ -36,9 +37,10 @@ struct attestation {
         size_t n_rows, n_pass, n_fail, n_unverified;
 };
 
-/* Runs the attestation; returns the exit code (0, 2 or 3) or a negative errno with err filled. */
-int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int probe_fd, const char *profile_name,
-               const char *profile_sha256, struct dbx_error *err);
+/* Runs the attestation and writes the bundle into out_dfd (outdir_open); returns the exit code
+ * (0, 2 or 3) or a negative errno with err filled. */
+int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int probe_fd, int out_dfd,
+               const char *profile_name, const char *profile_sha256, struct dbx_error *err);
 
 /* The embedded probe binary in a sealed memfd (embedded_probe.c, linked into denybox only). */
 int probe_memfd(struct dbx_error *err);
@@ -54,8 +56,11 @@ int attest_adjudicate(struct attestation *a);
 int report_markdown(const struct attestation *a, char **ret, size_t *ret_len, struct dbx_error *err);
 int report_junit(const struct attestation *a, char **ret, size_t *ret_len, struct dbx_error *err);
 
-/* Write the evidence bundle atomically (temp file, fsync, rename) into dir; returns the path. */
-int bundle_write(const struct attestation *a, const char *dir, char *ret_path, size_t size, struct dbx_error *err);
+#define OUTPUT_DIR_DEFAULT "denybox-evidence"
+
+/* Write the evidence bundle (JSON, Markdown, JUnit) into the output directory dfd as one set,
+ * all or nothing (outfile.h). */
+int bundle_write(const struct attestation *a, int dfd, struct dbx_error *err);
 
 /* The bundle as JSON text (malloc'd). */
 int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct dbx_error *err);

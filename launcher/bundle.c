@@ -239,6 +239,7 @@ int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct
 
         yajl_gen_map_open(g);
         kv(g, "schema", "denybox/attestation/v1");
+        kv(g, "run_id", a->run_id);
         kb(g, "attestation", a->c->weaken == 0);
         s(g, "weakened");
         yajl_gen_array_open(g);
@@ -330,7 +331,7 @@ int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct
         return r;
 }
 
-int bundle_write(const struct attestation *a, const char *dir, char *ret_path, size_t size, struct dbx_error *err)
+int bundle_write(const struct attestation *a, int dfd, struct dbx_error *err)
 {
         _cleanup_free_ char *json = NULL, *md = NULL, *xml = NULL;
         size_t len, md_len, xml_len;
@@ -342,15 +343,12 @@ int bundle_write(const struct attestation *a, const char *dir, char *ret_path, s
                 return r;
         json[len++] = '\n'; /* bundle_json leaves room for it */
 
-        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-                return dbx_error_set(err, errno, "cannot create the output directory %s: %s", dir, strerror(errno));
-        _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd < 0)
-                return dbx_error_set(err, errno, "output directory %s: %s", dir, strerror(errno));
-        if ((r = write_file_atomic(dfd, REPORT_MD_NAME, md, md_len, err)) < 0 ||
-            (r = write_file_atomic(dfd, REPORT_JUNIT_NAME, xml, xml_len, err)) < 0 ||
-            (r = write_file_atomic(dfd, BUNDLE_NAME, json, len, err)) < 0)
-                return dbx_error_wrap(err, "output directory %s", dir);
-        snprintf(ret_path, size, "%s/%s", dir, BUNDLE_NAME);
-        return 0;
+        /* The set, written and made visible all or nothing (outfile.h).  A file that joins the
+         * bundle joins this table. */
+        const struct outset_file set[] = {
+                {BUNDLE_NAME, json, len},
+                {REPORT_MD_NAME, md, md_len},
+                {REPORT_JUNIT_NAME, xml, xml_len},
+        };
+        return outset_write(dfd, a->run_id, set, ELEMENTSOF(set), err);
 }

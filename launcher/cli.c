@@ -1,17 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /* Command line -> struct sandbox_config.  Option names follow `docker run` wherever docker has
  * one, so the seeds' command line maps across; options that would weaken the boundary are refused
- * here, before anything runs.  No system calls (but reading --env-file). */
+ * here, before anything runs.  No system calls (but opening and reading --env-file). */
 #include "config.h"
 #include "sources.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 const char *weaken_name(enum weaken_layer w)
 {
@@ -270,17 +274,69 @@ static int add_env(struct sandbox_config *c, const char *kv, const char *where, 
         return 0;
 }
 
+/* A regular file of at most ENV_FILE_MAX_BYTES (/dev/null reads as empty, as in docker): a
+ * device would be read forever (/dev/zero), a FIFO would block the launcher before anything is
+ * checked, a directory is no list of variables. */
+static int open_env_file(const char *path, FILE **ret, struct dbx_error *err)
+{
+        static const struct {
+                mode_t type;
+                const char *name;
+        } types[] = {{S_IFDIR, "a directory"}, {S_IFCHR, "a character device"}, {S_IFBLK, "a block device"},
+                     {S_IFIFO, "a FIFO"}, {S_IFSOCK, "a socket"}};
+        struct stat st;
+        *ret = NULL;
+        /* O_NONBLOCK: opening a FIFO must not wait for a writer */
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0)
+                return dbx_error_set(err, errno, "--env-file '%s': %s", path, strerror(errno));
+        if (fstat(fd, &st) < 0) {
+                int e = errno;
+                close(fd);
+                return dbx_error_set(err, e, "--env-file '%s': %s", path, strerror(e));
+        }
+        if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)) { /* /dev/null: no variables */
+                close(fd);
+                return 0;
+        }
+        if (!S_ISREG(st.st_mode)) {
+                const char *what = "not a regular file";
+                for (size_t i = 0; i < ELEMENTSOF(types); i++)
+                        if ((st.st_mode & S_IFMT) == types[i].type)
+                                what = types[i].name;
+                close(fd);
+                return dbx_error_set(err, EINVAL, "--env-file '%s' is %s: give a regular file of KEY=VALUE lines", path, what);
+        }
+        if (st.st_size > ENV_FILE_MAX_BYTES) {
+                close(fd);
+                return dbx_error_set(err, EFBIG, "--env-file '%s' has %lld bytes: at most %d are read", path,
+                                     (long long)st.st_size, ENV_FILE_MAX_BYTES);
+        }
+        if (!(*ret = fdopen(fd, "r"))) {
+                int e = errno;
+                close(fd);
+                return dbx_error_set(err, e, "--env-file '%s': %s", path, strerror(e));
+        }
+        return 0;
+}
+
 static int parse_env_file(struct sandbox_config *c, const char *path, struct dbx_error *err)
 {
-        FILE *f = fopen(path, "re");
-        if (!f)
-                return dbx_error_set(err, errno, "--env-file '%s': %s", path, strerror(errno));
+        FILE *f;
+        int r = open_env_file(path, &f, err);
+        if (r < 0 || !f)
+                return r;
         char line[8192];
-        int r = 0;
         unsigned lineno = 0;
+        size_t total = 0;
         while (r == 0 && fgets(line, sizeof(line), f)) {
                 lineno++;
                 size_t n = strlen(line);
+                total += n;
+                if (total > ENV_FILE_MAX_BYTES) { /* it grew since fstat */
+                        r = dbx_error_set(err, EFBIG, "--env-file '%s': more than %d bytes", path, ENV_FILE_MAX_BYTES);
+                        break;
+                }
                 if (n == sizeof(line) - 1 && line[n - 1] != '\n') {
                         r = dbx_error_set(err, EINVAL, "--env-file '%s': line %u is too long", path, lineno);
                         break;
@@ -395,6 +451,7 @@ static const struct {
 static int parse_option(struct sandbox_config *c, int opt, const char *arg, struct dbx_error *err)
 {
         uint64_t n;
+        int r;
 
         switch (opt) {
         case OPT_ROOTFS:
@@ -450,7 +507,13 @@ static int parse_option(struct sandbox_config *c, int opt, const char *arg, stru
         case OPT_PIDS_LIMIT:
                 return parse_limit("--pids-limit", arg, &c->limits.pids, false, err);
         case 'm':
-                return parse_limit("--memory", arg, &c->limits.memory, true, err);
+                if ((r = parse_limit("--memory", arg, &c->limits.memory, true, err)) < 0)
+                        return r;
+                /* below this the sandbox's own setup and init cannot run (docker has the same minimum) */
+                if (c->limits.memory < MEMORY_MIN_BYTES)
+                        return dbx_error_set(err, EINVAL, "--memory '%s' is below the minimum of 6m (%d bytes): the sandbox's own setup needs that much",
+                                             arg, MEMORY_MIN_BYTES);
+                return 0;
         case OPT_MEMORY_SWAP:
                 if (strcmp(arg, "-1") == 0)
                         return dbx_error_set(err, EPERM, "--memory-swap -1 (unlimited swap) is refused");
@@ -485,6 +548,11 @@ static int validate(struct sandbox_config *c, struct dbx_error *err)
                 return dbx_error_set(err, EINVAL, "--memory-swap needs --memory");
         if (l->memory_swap >= 0 && l->memory_swap < l->memory)
                 return dbx_error_set(err, EINVAL, "--memory-swap must be at least --memory (it counts memory plus swap)");
+        /* -o and --json are attest's; elsewhere they would be ignored without a word */
+        if (c->command != CMD_ATTEST && c->output_dir)
+                return dbx_error_set(err, EINVAL, "-o/--output belongs to attest (run writes no bundle)");
+        if (c->command != CMD_ATTEST && c->json)
+                return dbx_error_set(err, EINVAL, "--json belongs to attest");
         if (c->command == CMD_RUN && c->argc == 0)
                 return dbx_error_set(err, EINVAL, "run: missing the command to run (denybox run [OPTIONS] -- CMD [ARG...])");
         if ((c->command == CMD_ATTEST || c->command == CMD_EXPLAIN) && c->argc > 0)

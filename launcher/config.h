@@ -21,6 +21,8 @@
 #define MAX_ENV 256
 #define MAX_ARGS 4096
 #define ARG_TOTAL_MAX (2 * 1024 * 1024) /* argv + envp under the default 8 MiB stack rlimit */
+#define ENV_FILE_MAX_BYTES (4 * 1024 * 1024) /* --env-file: twice what one exec can carry */
+#define MEMORY_MIN_BYTES (6 * 1024 * 1024)   /* --memory: the smallest limit setup and init run under */
 
 enum command {
         CMD_NONE,

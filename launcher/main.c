@@ -10,8 +10,10 @@
 #include "attest.h"
 #include "cgroup.h"
 #include "config.h"
+#include "escape.h"
 #include "explain.h"
 #include "filter.h"
+#include "outfile.h"
 #include "preflight.h"
 #include "sandbox.h"
 #include "version.h"
@@ -101,10 +103,11 @@ static struct filter_host this_host(void)
         return h;
 }
 
+/* The one error line.  Escaped: a message can quote what the rootfs or the payload named. */
 static int fail(int code, const struct dbx_error *err)
 {
-        char line[1024];
-        fprintf(stderr, "denybox: %s\n", dbx_error_line(err, line, sizeof(line)));
+        char line[1024], shown[4 * sizeof(line)];
+        fprintf(stderr, "denybox: %s\n", escape_for_terminal(dbx_error_line(err, line, sizeof(line)), shown, sizeof(shown)));
         return code;
 }
 
@@ -117,9 +120,10 @@ static int cmd_run(const struct sandbox_config *c, const struct filter_set *fs)
         int r = sandbox_run(c, fs, &p, false, &res, &err);
         for (size_t i = 0; i < res.sup.n_log; i++) {
                 const struct exec_attempt *e = &res.sup.log[i];
-                if (!e->allowed)
-                        fprintf(stderr, "denybox: exec denied: pid %d %s(\"%s\") -> %s\n", (int)e->pid, e->syscall, e->path,
-                                strerror(e->err));
+                char path[4 * sizeof(e->path)];
+                if (!e->allowed) /* the path is the payload's: escaped, it can neither forge lines nor drive the terminal */
+                        fprintf(stderr, "denybox: exec denied: pid %d %s(\"%s\") -> %s\n", (int)e->pid, e->syscall,
+                                escape_for_terminal(e->path, path, sizeof(path)), strerror(e->err));
         }
         if (res.sup.n_dropped)
                 fprintf(stderr, "denybox: %zu more exec attempts not logged\n", res.sup.n_dropped);
@@ -176,6 +180,7 @@ int main(int argc, char **argv)
         struct dbx_error err = {0};
         struct loaded_profile lp = {0};
         struct filter_set fs = {0};
+        _cleanup_close_ int out_dfd = -1;
         int r = EXIT_USAGE;
 
         config_init(&c);
@@ -252,6 +257,13 @@ int main(int argc, char **argv)
                                         "and tmpfs pages are not bounded, and attest's PR-MEM-2 fails%s\n", cgroup_hint());
         }
 
+        /* 3. attest's output directory: opened and checked once, before anything runs and after
+         * every other check of the input, so that a bad input creates nothing */
+        if (c.command == CMD_ATTEST && (out_dfd = outdir_open(c.output_dir ? c.output_dir : OUTPUT_DIR_DEFAULT, &err)) < 0) {
+                r = fail(EXIT_USAGE, &err);
+                goto out;
+        }
+
         switch (c.command) {
         case CMD_RUN:
                 r = cmd_run(&c, &fs);
@@ -260,7 +272,7 @@ int main(int argc, char **argv)
                 r = probe_memfd(&err);
                 if (r >= 0) {
                         int probe = r;
-                        r = attest_run(&c, &fs, probe, lp.name, lp.sha256, &err);
+                        r = attest_run(&c, &fs, probe, out_dfd, lp.name, lp.sha256, &err);
                         close(probe);
                 }
                 if (r < 0)

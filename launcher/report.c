@@ -2,42 +2,79 @@
 /* The attestation for people (Markdown: the seeds' probe table) and for CI systems (JUnit XML,
  * one testcase per probe).  Both are rendered from the same adjudicated rows as the JSON bundle. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "attest.h"
+#include "escape.h"
 
-static void md_cell(FILE *f, const char *s)
+/* Markdown text from anywhere (a probe's output, a path): one table cell or one line.  A '|'
+ * would end the cell and a newline the row, '<' would open raw HTML, and control bytes would
+ * act on the terminal of whoever cats the file: each is escaped. */
+static void md_text(FILE *f, const char *s)
 {
-        for (; s && *s; s++) {
-                if (*s == '|')
-                        fputs("\\|", f);
-                else if (*s == '\n' || *s == '\r')
-                        fputc(' ', f);
-                else
-                        fputc(*s, f);
+        while (s && *s) {
+                unsigned char c = (unsigned char)*s;
+                uint32_t cp;
+                size_t n = escape_utf8_char(s, &cp);
+                switch (n ? c : 0) {
+                case '|': fputs("\\|", f); break;
+                case '<': fputs("&lt;", f); break;
+                case '>': fputs("&gt;", f); break;
+                case '&': fputs("&amp;", f); break;
+                case '\\': fputs("\\\\", f); break;
+                default:
+                        if (n > 1 ? cp >= 0xa0 : n == 1 && escape_byte_is_plain(c))
+                                fwrite(s, 1, n, f); /* printable ASCII, or UTF-8 text past the C1 controls */
+                        else
+                                for (size_t i = 0; i < (n ? n : 1); i++)
+                                        fprintf(f, "\\x%02x", (unsigned char)s[i]);
+                }
+                s += n ? n : 1;
         }
 }
 
-static void xml_text(FILE *f, const char *s)
+/* XML 1.0 text or attribute value: the five entities, and whatever XML cannot hold (control
+ * characters, invalid UTF-8, U+FFFE/U+FFFF) as \xNN per byte, so that the file always parses.
+ * CR and LF too (a line of its own in the file would be the payload's), and in attributes the
+ * tab, which the parser would normalise. */
+static void xml_put(FILE *f, const char *s, bool attr)
 {
-        for (; s && *s; s++) {
-                unsigned char ch = (unsigned char)*s;
-                switch (ch) {
+        while (s && *s) {
+                unsigned char c = (unsigned char)*s;
+                uint32_t cp;
+                size_t n = escape_utf8_char(s, &cp);
+                switch (n ? c : 0) {
                 case '<': fputs("&lt;", f); break;
                 case '>': fputs("&gt;", f); break;
                 case '&': fputs("&amp;", f); break;
                 case '"': fputs("&quot;", f); break;
                 case '\'': fputs("&apos;", f); break;
-                default:
-                        /* XML 1.0 allows no control characters but tab, newline, return */
-                        if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r')
-                                fprintf(f, "\\x%02x", ch);
+                case '\\': fputs("\\\\", f); break;
+                default: {
+                        bool ok = n > 0 && (cp >= 0x20 || (cp == '\t' && !attr)) && cp != 0x7f &&
+                                  !(cp >= 0x80 && cp <= 0x9f) && cp != 0xfffe && cp != 0xffff;
+                        if (ok)
+                                fwrite(s, 1, n, f);
                         else
-                                fputc(ch, f);
+                                for (size_t i = 0; i < (n ? n : 1); i++)
+                                        fprintf(f, "\\x%02x", (unsigned char)s[i]);
                 }
+                }
+                s += n ? n : 1;
         }
+}
+
+static void xml_text(FILE *f, const char *s)
+{
+        xml_put(f, s, false);
+}
+
+static void xml_attr(FILE *f, const char *s)
+{
+        xml_put(f, s, true);
 }
 
 /* open_memstream's buffer and size are only final after fclose */
@@ -74,9 +111,12 @@ int report_markdown(const struct attestation *a, char **ret, size_t *ret_len, st
         fprintf(f, "Verdict: **%s** (%zu/%zu probes) · runtime: denybox %s · kernel: %s\n\n",
                 a->c->weaken ? "WEAKENED" : a->n_pass == a->n_rows ? "PASS" : "FAIL", a->n_pass, a->n_rows,
                 DENYBOX_VERSION, a->kernel);
-        fprintf(f, "- rootfs: %s (`%s`)\n", a->c->rootfs ? a->c->rootfs : "embedded", a->rootfs_digest);
+        fputs("- rootfs: ", f);
+        md_text(f, a->c->rootfs ? a->c->rootfs : "embedded");
+        fprintf(f, " (`%s`)\n", a->rootfs_digest);
         fprintf(f, "- seccomp profile: %s, sha256 `%s`\n", a->profile_name, a->profile_sha256);
         fprintf(f, "- compiled filter (BPF) sha256: `%s`\n", a->fs->bpf_sha256);
+        fprintf(f, "- run id: `%s`\n", a->run_id);
         fprintf(f, "- sandbox user: %u:%u\n\n", (unsigned)a->c->uid, (unsigned)a->c->gid);
         fprintf(f, "| Probe | Verdict | errno | Observed | Layer |\n|---|---|---|---|---|\n");
         for (size_t i = 0; i < a->n_rows; i++) {
@@ -84,7 +124,7 @@ int report_markdown(const struct attestation *a, char **ret, size_t *ret_len, st
                 fprintf(f, "| %s | %s | ", r->def->id, verdict_name(r->verdict));
                 errno_cell(f, r);
                 fputs(" | ", f);
-                md_cell(f, r->verdict == VERDICT_PASS && r->obs ? r->obs->actual : r->why);
+                md_text(f, r->verdict == VERDICT_PASS && r->obs ? r->obs->actual : r->why);
                 fprintf(f, " | %s |\n", layer_name(r->def->layer));
         }
         fprintf(f, "\nsummary: {total: %zu, pass: %zu, fail: %zu, unverified: %zu}\n", a->n_rows, a->n_pass, a->n_fail,
@@ -111,21 +151,22 @@ int report_junit(const struct attestation *a, char **ret, size_t *ret_len, struc
                 a->n_rows, a->n_fail, a->n_unverified);
         fprintf(f, "    <properties>\n");
         fprintf(f, "      <property name=\"attestation\" value=\"%s\"/>\n", a->c->weaken ? "false" : "true");
+        fprintf(f, "      <property name=\"run_id\" value=\"%s\"/>\n", a->run_id);
         fprintf(f, "      <property name=\"seccomp_sha256\" value=\"%s\"/>\n", a->profile_sha256);
         fprintf(f, "      <property name=\"seccomp_bpf_sha256\" value=\"%s\"/>\n", a->fs->bpf_sha256);
         fprintf(f, "      <property name=\"image_digest\" value=\"");
-        xml_text(f, a->rootfs_digest);
+        xml_attr(f, a->rootfs_digest);
         fprintf(f, "\"/>\n    </properties>\n");
         for (size_t i = 0; i < a->n_rows; i++) {
                 const struct verdict_row *r = &a->rows[i];
                 fprintf(f, "    <testcase classname=\"denybox.%s\" name=\"", layer_name(r->def->layer));
-                xml_text(f, r->def->id);
+                xml_attr(f, r->def->id);
                 fprintf(f, "\">\n");
                 if (r->verdict != VERDICT_PASS) {
                         /* an UNVERIFIED probe is an error, never a pass */
                         const char *tag = r->verdict == VERDICT_FAIL ? "failure" : "error";
                         fprintf(f, "      <%s message=\"", tag);
-                        xml_text(f, r->why);
+                        xml_attr(f, r->why);
                         fprintf(f, "\" type=\"%s\">expected: ", verdict_name(r->verdict));
                         xml_text(f, r->def->expected);
                         fprintf(f, "; operation: ");

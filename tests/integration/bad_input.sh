@@ -69,6 +69,40 @@ if unshare -U -r true 2>/dev/null; then
 else
         not_ok "unshare -U cannot run here, so the sysctl case is untested"
 fi
+# --env-file: a regular file of bounded size (a device would be read forever, a FIFO would block);
+# a bound on time only so that the code before this check fails instead of hanging
+expect_fail_t() { # like expect_fail, under a generous timeout
+        local code=$1 needle=$2; shift 2
+        timeout -k 5 60 "$DENYBOX" "$@" >"$T/out" 2>"$T/err"
+        rc=$?
+        if [ $rc = "$code" ] && one_line "$T/err" && has "$needle" "$T/err"; then
+                ok "denybox $* -> $code, '$needle'"
+        else
+                not_ok "denybox $* -> $rc (want $code, '$needle'): $(head -c 300 "$T/err")"
+        fi
+}
+expect_fail_t 64 "is a character device" run --env-file /dev/zero -- /bin/true
+expect_fail_t 64 "is a directory" run --env-file "$T" -- /bin/true
+mkfifo "$T/fifo"
+expect_fail_t 64 "is a FIFO" run --env-file "$T/fifo" -- /bin/true
+yes '# a comment' | head -c $((4 * 1024 * 1024 + 1)) >"$T/hugeenv" # short lines: only the size is wrong
+expect_fail_t 64 "at most 4194304 are read" run --env-file "$T/hugeenv" -- /bin/true
+run_db run --rootfs "$T/r" --env-file /dev/null -- /bin/true
+check "--env-file /dev/null is still an empty list, as in docker (rc=$rc)" [ $rc = 0 ]
+# attest's options given to run are refused, not ignored
+expect_fail 64 "-o/--output belongs to attest" run -o "$T/ev-run" -- /bin/true
+check "...and nothing was created" [ ! -e "$T/ev-run" ]
+expect_fail 64 "--json belongs to attest" run --json -- /bin/true
+# a memory limit too small for the sandbox's own setup: refused with the minimum, not a crash
+expect_fail_t 64 "below the minimum of 6m" run --rootfs "$T/r" --memory 2m -- /bin/true
+expect_fail_t 64 "below the minimum of 6m" run --rootfs "$T/r" --memory 1 -- /bin/true
+run_db run --rootfs "$T/r" --memory 6m -- /bin/true
+check "--memory 6m, the minimum, runs (rc=$rc)" [ $rc = 0 ]
+# a reader of attest's stdout that goes early: the exit status is still the verdict, not SIGPIPE
+"$DENYBOX" attest -o "$T/ev-pipe" 2>"$T/err" | true
+rc=${PIPESTATUS[0]}
+check "attest | true exits with the verdict, 0 (rc=$rc, 141 would be SIGPIPE)" [ $rc = 0 ]
+check "...and the bundle was written" [ -s "$T/ev-pipe/sandbox-attestation-evidence.json" ]
 # nothing started, nothing written: a bad input never reaches the payload or the output directory
 expect_fail 64 "--network host is refused" attest --network host -o "$T/never"
 check "no output directory was created for a refused attest" [ ! -e "$T/never" ]
