@@ -68,6 +68,8 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
         snprintf(a.profile_sha256, sizeof(a.profile_sha256), "%s", profile_sha256);
         if (uname(&u) == 0)
                 snprintf(a.kernel, sizeof(a.kernel), "%s %s %s", u.sysname, u.release, u.machine);
+        if ((r = provenance_fill(&a, probe_fd, err)) < 0)
+                return r;
         if (c->rootfs) {
                 char d[SHA256_HEX_SIZE];
                 if ((r = rootfs_digest(c->rootfs, d, err)) < 0)
@@ -86,7 +88,7 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
         char *argv[] = {(char *)"denybox-probe", (char *)"--uid", uid, (char *)"--gid", gid,
                         (char *)"--hostname", (char *)SANDBOX_HOSTNAME, (char *)"--pids-limit", pids,
                         (char *)"--memory", mem, NULL};
-        struct probe_context ctx = {.uid = (unsigned)c->uid_expected, .gid = (unsigned)c->gid_expected,
+        a.ctx = (struct probe_context){.uid = (unsigned)c->uid_expected, .gid = (unsigned)c->gid_expected,
                                     .pids_limit = c->limits.pids,
                                     .memory = c->limits.memory >= 0 ? c->limits.memory : c->limits.memory_swap,
                                     .hostname = SANDBOX_HOSTNAME};
@@ -105,7 +107,7 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
                 probe_report_free(&a.report);
                 a.report = (struct probe_report){0};
         }
-        a.report.ctx = &ctx;
+        a.report.ctx = &a.ctx;
         if (attest_adjudicate(&a) < 0) {
                 r = dbx_error_set(err, ENOMEM, "out of memory");
                 goto out;
