@@ -31,10 +31,13 @@ check "the statement is an in-toto Statement v1 whose predicate is the bundle" \
         jq -e --slurpfile b "$T/a/$B" '._type == "https://in-toto.io/Statement/v1" and .predicate == $b[0]' "$T/a/$IT"
 check "its subjects name the profile and the binary" \
         jq -e --slurpfile b "$T/a/$B" '[.subject[].digest.sha256] | index($b[0].seccomp_sha256[7:]) and index($b[0].denybox_sha256[7:])' "$T/a/$IT"
-check "the run id is in all three reports" grep -q "$(jq -r .run_id "$T/a/$B")" "$T/a/$MD" "$T/a/$JU"
+run=$(jq -r .run_id "$T/a/$B")
+check "the bundle has a run id ($run)" grep -Eq '^[0-9a-f]{32}$' <<<"$run"
+check "...the Markdown names it" has "run id: \`$run\`" "$T/a/$MD"
+check "...the JUnit file names it" has "name=\"run_id\" value=\"$run\"" "$T/a/$JU"
 check "the binary's sha256 is the binary's" [ "$(jq -r .denybox_sha256 "$T/a/$B")" = "sha256:$(sha256sum <"$DENYBOX" | cut -d' ' -f1)" ]
 check "two runs, two run ids" [ "$(jq -r .run_id "$T/a/$B")" != "$(jq -r .run_id "$T/b/$B")" ]
-check "the probe's sha256 is the same in both runs" [ "$(jq -r .probe_sha256 "$T/a/$B")" = "$(jq -r .probe_sha256 "$T/b/$B")" ]
+check "the probe's sha256 is recorded, the same in both runs" jq -e --slurpfile b "$T/b/$B" '(.probe_sha256 | test("^sha256:[0-9a-f]{64}$")) and .probe_sha256 == $b[0].probe_sha256' "$T/a/$B"
 
 # ---- tampering: tamper NAME EXPECTED-LINE SOURCE JQ-FILTER [VERIFY OPTIONS...] ----
 k=0
