@@ -10,6 +10,7 @@
 #include "error.h"
 
 #define VERIFY_MAX_REQUIRE 64
+#define VERIFY_FILE_MAX (64u << 20) /* a bundle, a report, a statement */
 
 /* The profile's sha256 and the sha256 of its BPF compiled for the kernel release the bundle
  * names (main.c owns loading profiles: it passes this in). */
@@ -34,6 +35,7 @@ struct verify_result {
         char **notes;
         size_t n_notes;
         char summary[512]; /* one line: what the bundle attests (or why it does not) */
+        bool oom;          /* a line could not be stored */
 };
 
 /* Parses `verify ARGS...` (argv[0] is "verify").  -EINVAL with a message on bad usage. */
