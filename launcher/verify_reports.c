@@ -50,23 +50,34 @@ static bool md_row(const char *md, const char *id, char *verdict, size_t vsize, 
         return true;
 }
 
+/* A report is of the bundle's run: the run id after `prefix` (up to `end`) is the bundle's, and it
+ * has one `row` per probe. */
+static bool same_run(struct verify_result *res, yajl_val b, const char *text, const char *file, const char *prefix,
+                     const char *end, const char *row, const char *rows_name)
+{
+        const char *run = str(b, "run_id"), *p = strstr(text, prefix);
+        yajl_val probes = get(b, "probes");
+        size_t k = strlen(prefix), n = 0;
+
+        if (!p || strncmp(p + k, run, strlen(run)) != 0 || strncmp(p + k + strlen(run), end, strlen(end)) != 0) {
+                finding(res, "%s: run id %.*s is not the bundle's %s (another run)", file, p ? (int)strcspn(p + k, end) : 4,
+                        p ? p + k : "none", run);
+                return false;
+        }
+        for (p = text; (p = strstr(p, row)); p++)
+                n++;
+        if (n != probes->u.array.len)
+                finding(res, "%s: %zu %s, the bundle has %zu probes", file, n, rows_name, probes->u.array.len);
+        return true;
+}
+
 void verify_check_markdown(struct verify_result *res, yajl_val b, const char *md)
 {
-        const char *run = str(b, "run_id");
-        char want[128];
-        snprintf(want, sizeof(want), "- run id: `%s`", run);
-        if (!strstr(md, want)) {
-                const char *p = strstr(md, "- run id: `");
-                finding(res, "%s: run id %.*s is not the bundle's %s (another run)", REPORT_MD_NAME,
-                        p ? (int)strcspn(p + 11, "`") : 4, p ? p + 11 : "none", run);
-                return;
-        }
         yajl_val probes = get(b, "probes");
-        size_t rows = 0;
-        for (const char *p = md; (p = strstr(p, "\n| PR-")); p++)
-                rows++;
-        if (rows != probes->u.array.len)
-                finding(res, "%s: %zu probe rows, the bundle has %zu probes", REPORT_MD_NAME, rows, probes->u.array.len);
+        char want[128];
+
+        if (!same_run(res, b, md, REPORT_MD_NAME, "- run id: `", "`", "\n| PR-", "probe rows"))
+                return;
         for (size_t i = 0; i < probes->u.array.len; i++) {
                 yajl_val p = probes->u.array.values[i], e = get(p, "errno_or_exit");
                 const char *id = str(p, "probe_id");
@@ -88,21 +99,11 @@ void verify_check_markdown(struct verify_result *res, yajl_val b, const char *md
 
 void verify_check_junit(struct verify_result *res, yajl_val b, const char *xml)
 {
-        const char *run = str(b, "run_id");
-        char want[128];
-        snprintf(want, sizeof(want), "<property name=\"run_id\" value=\"%s\"/>", run);
-        if (!strstr(xml, want)) {
-                const char *p = strstr(xml, "<property name=\"run_id\" value=\"");
-                finding(res, "%s: run id %.*s is not the bundle's %s (another run)", REPORT_JUNIT_NAME,
-                        p ? (int)strcspn(p + 31, "\"") : 4, p ? p + 31 : "none", run);
-                return;
-        }
         yajl_val probes = get(b, "probes");
-        size_t cases = 0;
-        for (const char *p = xml; (p = strstr(p, "<testcase ")); p++)
-                cases++;
-        if (cases != probes->u.array.len)
-                finding(res, "%s: %zu testcases, the bundle has %zu probes", REPORT_JUNIT_NAME, cases, probes->u.array.len);
+        char want[128];
+
+        if (!same_run(res, b, xml, REPORT_JUNIT_NAME, "<property name=\"run_id\" value=\"", "\"/>", "<testcase ", "testcases"))
+                return;
         for (size_t i = 0; i < probes->u.array.len; i++) {
                 yajl_val p = probes->u.array.values[i];
                 const char *id = str(p, "probe_id"), *v = str(p, "verdict");
