@@ -465,6 +465,9 @@ int verify_bundle(const struct verify_options *o, struct verify_result *res, str
                         if (!str(ob, "run_id") || strcmp(str(ob, "run_id"), str(b, "run_id")) != 0)
                                 finding(res, "%s: run id %s is not the bundle's %s (another run)", other,
                                         str(ob, "run_id") ? str(ob, "run_id") : "none", str(b, "run_id"));
+                        else if (!verify_json_equal(ob, b))
+                                finding(res, "%s and %s: the statement's predicate and the bundle differ (one was edited)",
+                                        INTOTO_NAME, BUNDLE_NAME);
                 } else if (e.code) /* unreadable (an unparsable one is a finding already) */
                         finding(res, "%s: %s", other, e.msg);
         } else

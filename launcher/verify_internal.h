@@ -54,3 +54,5 @@ char *verify_read_beside(const char *dir, const char *name, struct verify_result
 void verify_check_markdown(struct verify_result *res, yajl_val b, const char *md);
 void verify_check_junit(struct verify_result *res, yajl_val b, const char *xml);
 void verify_check_statement(struct verify_result *res, yajl_val st, yajl_val b);
+/* The same JSON value (object keys in any order, numbers by their literal text). */
+bool verify_json_equal(yajl_val a, yajl_val b);

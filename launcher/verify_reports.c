@@ -167,3 +167,35 @@ void verify_check_statement(struct verify_result *res, yajl_val st, yajl_val b)
                         finding(res, "in-toto: no subject for the bundle's %s", kinds[k].field);
         }
 }
+
+bool verify_json_equal(yajl_val a, yajl_val b)
+{
+        if (!a || !b || a->type != b->type)
+                return a == b;
+        switch (a->type) {
+        case yajl_t_string:
+                return strcmp(a->u.string, b->u.string) == 0;
+        case yajl_t_number: /* the literal text: 1 and 1.0 are not the same bundle */
+                return strcmp(a->u.number.r, b->u.number.r) == 0;
+        case yajl_t_object:
+                if (a->u.object.len != b->u.object.len)
+                        return false;
+                for (size_t i = 0; i < a->u.object.len; i++)
+                        if (!verify_json_equal(a->u.object.values[i], get(b, a->u.object.keys[i])))
+                                return false;
+                return true;
+        case yajl_t_array:
+                if (a->u.array.len != b->u.array.len)
+                        return false;
+                for (size_t i = 0; i < a->u.array.len; i++)
+                        if (!verify_json_equal(a->u.array.values[i], b->u.array.values[i]))
+                                return false;
+                return true;
+        case yajl_t_true:
+        case yajl_t_false:
+        case yajl_t_null:
+        case yajl_t_any:
+                return true;
+        }
+        return false;
+}

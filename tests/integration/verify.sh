@@ -126,6 +126,11 @@ k=$((k + 1)); mkdir "$T/t$k"
 jq '.predicateType = "https://example.invalid/other"' "$T/a/$IT" >"$T/t$k/$IT"
 run_db verify "$T/t$k/$IT"
 check "tamper $k (in-toto predicateType): caught (rc=$rc)" has "in-toto: predicateType is https://example.invalid/other" "$T/out"
+k=$((k + 1)); cp -r "$T/a" "$T/t$k"
+jq '.probes[5].actual_stderr_or_value = "edited"' "$T/a/$B" >"$T/t$k/$B"
+run_db verify "$T/t$k/$IT"
+check "tamper $k (the bundle beside the statement edited, the statement verified): caught (rc=$rc)" \
+        has "$IT and $B: the statement's predicate and the bundle differ" "$T/out"
 echo "# $k tamperings tried"
 
 # --rootfs: the digest of a real rootfs, then of a changed one.
