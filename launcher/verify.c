@@ -20,6 +20,7 @@
 #include "attest.h"
 #include "catalogue.h"
 #include "preflight.h"
+#include "profile.h"
 #include "rootfs_digest.h"
 #include "seeds.h"
 
@@ -389,8 +390,9 @@ static yajl_val parse_json(const char *path, const char *what, struct verify_res
                 dbx_error_wrap(err, "verify: %s", what);
                 return NULL;
         }
-        if (strlen(*text) != len) {
-                finding(res, "json: %s holds a NUL byte: not a JSON document", path);
+        struct dbx_error e = {0};
+        if (profile_json_prescan(*text, len, &e) < 0) { /* bounded nesting: yajl_tree_free recurses */
+                finding(res, "json: %s is not a bundle: %s", path, e.msg);
                 return NULL;
         }
         yajl_val v = yajl_tree_parse(*text, msg, sizeof(msg));

@@ -112,6 +112,9 @@ k=$((k + 1)); cp -r "$T/a" "$T/t$k"; head -c 2000 "$T/a/$B" >"$T/t$k/$B"
 run_db verify "$T/t$k"
 check "tamper $k (truncated JSON): caught (rc=$rc)" [ $rc = 2 ]
 check "...with \"is not valid JSON\"" has "$B is not valid JSON" "$T/out"
+k=$((k + 1)); cp -r "$T/a" "$T/t$k"; { printf '%.0s[' $(seq 100000); printf '%.0s]' $(seq 100000); } >"$T/t$k/$B"
+run_db verify "$T/t$k"
+check "tamper $k (JSON nested 100000 deep): refused before parsing, no crash (rc=$rc)" has "JSON nested deeper than 32 levels" "$T/out"
 # The in-toto statement: a subject or its predicate edited.
 k=$((k + 1)); mkdir "$T/t$k"
 jq '.subject |= map(if .name == "denybox" then .digest.sha256 = ("f" * 64) else . end)' "$T/a/$IT" >"$T/t$k/$IT"
