@@ -308,6 +308,29 @@ static void check_summary(struct verify_result *res, yajl_val b, size_t n_pass, 
                 finding(res, "verdict: FAIL: %zu of %zu probes did not PASS (the boundary is not attested)", n_total - n_pass, n_total);
 }
 
+/* What adjudication compared against is what the sandbox was configured with (a weakened run may
+ * differ: --weaken user expects the configured user while running as another). */
+static void check_context(struct verify_result *res, yajl_val b)
+{
+        yajl_val c = get(b, "probe_context"), sb = get(b, "sandbox"), lim = get(b, "limits");
+        yajl_val mem = get(get(lim, "memory"), "value"), swap = get(get(lim, "memory-swap"), "value");
+        long long pids = num(get(lim, "pids"), "value", -1);
+        long long memory = YAJL_IS_INTEGER(mem) ? YAJL_GET_INTEGER(mem) : YAJL_IS_INTEGER(swap) ? YAJL_GET_INTEGER(swap) : -1;
+
+        if (!YAJL_IS_TRUE(get(b, "attestation")))
+                return;
+        if (num(c, "uid", -1) != num(sb, "uid", -2) || num(c, "gid", -1) != num(sb, "gid", -2))
+                finding(res, "probe_context: uid/gid %lld:%lld, but the sandbox ran as %lld:%lld", num(c, "uid", -1),
+                        num(c, "gid", -1), num(sb, "uid", -1), num(sb, "gid", -1));
+        if (num(c, "pids_limit", -2) != pids)
+                finding(res, "probe_context: pids_limit %lld, but limits.pids is %lld", num(c, "pids_limit", -2), pids);
+        if (num(c, "memory", -2) != memory)
+                finding(res, "probe_context: memory %lld, but limits.memory is %lld", num(c, "memory", -2), memory);
+        if (!str(c, "hostname") || strcmp(str(c, "hostname"), SANDBOX_HOSTNAME) != 0)
+                finding(res, "probe_context: hostname %s, but denybox names the sandbox %s",
+                        str(c, "hostname") ? str(c, "hostname") : "absent", SANDBOX_HOSTNAME);
+}
+
 static void check_seeds(const struct verify_options *o, struct verify_result *res, yajl_val b)
 {
         yajl_val probes = get(b, "probes");
@@ -447,6 +470,7 @@ int verify_bundle(const struct verify_options *o, struct verify_result *res, str
                 goto out;
         }
         check_summary(res, b, n_pass, n_total);
+        check_context(res, b);
         check_seeds(o, res, b);
         if ((r = check_inputs(o, res, b, err)) < 0)
                 goto out;

@@ -94,6 +94,8 @@ tamper "BPF sha256 edited" "--profile: builtin:strict compiled for kernel" a \
         '.seccomp_bpf_sha256 = "sha256:" + ("0" * 64)' --profile strict
 tamper "a raw field edited (PR-NET-2 re-derived from raw.proc_net_dev)" "PR-NET-2: verdict PASS is recorded, but its expected/actual/errno give FAIL" a \
         '.raw.proc_net_dev += "  eth0: 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n"'
+tamper "probe_context edited (what PR-PIDS-1 compares against)" "probe_context: pids_limit 4096, but limits.pids is 64" a \
+        '.probe_context.pids_limit = 4096'
 tamper "expected text edited" 'PR-SOCK-1: expected "anything" is not the catalogue' a "$(probe PR-SOCK-1 '.expected = "anything"')"
 
 # Files of another run beside the bundle.
