@@ -78,7 +78,8 @@ int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct
 int provenance_run_id(char out[RUN_ID_SIZE], struct dbx_error *err);
 /* sha256 of everything an open fd holds, read with pread from offset 0. */
 int provenance_fd_sha256(int fd, char out[SHA256_HEX_SIZE], struct dbx_error *err);
-/* Fill a->run_id, a->denybox_sha256 (/proc/self/exe) and a->probe_sha256 (probe_fd). */
+/* Fill a->run_id, a->probe_sha256 (probe_fd) and a->denybox_sha256 (/proc/self/exe; left empty
+ * if the binary cannot be read). */
 int provenance_fill(struct attestation *a, int probe_fd, struct dbx_error *err);
 
 /* The in-toto Statement v1 over a bundle (malloc'd): subject = the rootfs digest (unless the

@@ -154,6 +154,17 @@ else
         not_ok "busybox (busybox-static) is needed for the --rootfs check"
 fi
 
+# A denybox installed executable but unreadable still attests; its digest is then null, not made up.
+cp "$DENYBOX" "$T/dbx" && chmod 0111 "$T/dbx"
+"$T/dbx" attest -o "$T/x" >"$T/out" 2>"$T/err"
+rc=$?
+check "an unreadable (mode 0111) denybox still attests (rc=$rc)" [ $rc = 0 ]
+if [ "$(id -u)" != 0 ]; then
+        check "...with denybox_sha256 null and no denybox subject" jq -e --slurpfile s "$T/x/$IT" '.denybox_sha256 == null and ([$s[0].subject[] | select(.name == "denybox")] | length == 0)' "$T/x/$B"
+fi
+run_db verify "$T/x"
+check "...and verifies (rc=$rc)" [ $rc = 0 ]
+
 # ---- bad input: 64 and one line ----
 run_db verify "$T/nonexistent"
 check "a missing bundle is bad input (rc=$rc)" [ $rc = 64 ]
