@@ -63,17 +63,6 @@ static void print_table(const struct attestation *a, FILE *f)
         }
 }
 
-/* 128 random bits naming this run in every file of its bundle and its set directory. */
-static int make_run_id(char *buf, size_t size, struct dbx_error *err)
-{
-        unsigned char b[16];
-        if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
-                return dbx_error_set(err, errno ? errno : EIO, "getrandom: %s", strerror(errno ? errno : EIO));
-        for (size_t i = 0; i < sizeof(b) && 2 * i + 2 < size; i++)
-                snprintf(buf + 2 * i, size - 2 * i, "%02x", b[i]);
-        return 0;
-}
-
 int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int probe_fd, int out_dfd,
                const char *profile_name, const char *profile_sha256, struct dbx_error *err)
 {
@@ -81,12 +70,11 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
         struct utsname u;
         int r;
 
-        if ((r = make_run_id(a.run_id, sizeof(a.run_id), err)) < 0)
-                return r;
-
         snprintf(a.profile_sha256, sizeof(a.profile_sha256), "%s", profile_sha256);
         if (uname(&u) == 0)
                 snprintf(a.kernel, sizeof(a.kernel), "%s %s %s", u.sysname, u.release, u.machine);
+        if ((r = provenance_fill(&a, probe_fd, err)) < 0)
+                return r;
         if (c->rootfs) {
                 char d[SHA256_HEX_SIZE];
                 if ((r = rootfs_digest(c->rootfs, d, err)) < 0)
@@ -105,7 +93,7 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
         char *argv[] = {(char *)"denybox-probe", (char *)"--uid", uid, (char *)"--gid", gid,
                         (char *)"--hostname", (char *)SANDBOX_HOSTNAME, (char *)"--pids-limit", pids,
                         (char *)"--memory", mem, NULL};
-        struct probe_context ctx = {.uid = (unsigned)c->uid_expected, .gid = (unsigned)c->gid_expected,
+        a.ctx = (struct probe_context){.uid = (unsigned)c->uid_expected, .gid = (unsigned)c->gid_expected,
                                     .pids_limit = c->limits.pids,
                                     .memory = c->limits.memory >= 0 ? c->limits.memory : c->limits.memory_swap,
                                     .hostname = SANDBOX_HOSTNAME};
@@ -126,8 +114,8 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
                 a.report = (struct probe_report){0};
         }
         const enum limit_kind mem_kind = c->limits.memory >= 0 ? LIMIT_MEMORY : LIMIT_SWAP;
-        ctx.memory_mechanism = limit_mech_label(mem_kind, a.res.cg.mech[mem_kind]);
-        a.report.ctx = &ctx;
+        a.ctx.memory_mechanism = limit_mech_label(mem_kind, a.res.cg.mech[mem_kind]);
+        a.report.ctx = &a.ctx;
         if (attest_adjudicate(&a) < 0) {
                 r = dbx_error_set(err, ENOMEM, "out of memory");
                 goto out;

@@ -16,6 +16,8 @@ enum {
         EXIT_USAGE = 64,
 };
 
+#define RUN_ID_SIZE 33 /* 128 random bits as hex */
+
 struct verdict_row {
         const struct probe_def *def;
         const struct probe_observation *obs; /* NULL: not reported */
@@ -28,9 +30,12 @@ struct attestation {
         const char *profile_name;
         char profile_sha256[SHA256_HEX_SIZE];
         const struct filter_set *fs;
-        char run_id[33]; /* 128 random bits in hex: the same in every file of one run's bundle */
         char rootfs_digest[SHA256_HEX_SIZE + 8]; /* "embedded" or "sha256:..." */
         char kernel[128];
+        char run_id[RUN_ID_SIZE];                /* shared by the JSON, the Markdown and the JUnit */
+        char denybox_sha256[SHA256_HEX_SIZE];    /* the binary that ran ("" if unreadable) */
+        char probe_sha256[SHA256_HEX_SIZE];      /* the embedded probe that ran */
+        struct probe_context ctx;                /* what adjudication was given (trusted, not parsed) */
         struct sandbox_result res;
         struct probe_report report;
         struct verdict_row *rows;
@@ -48,6 +53,8 @@ int probe_memfd(struct dbx_error *err);
 /* Adjudicate every catalogue entry against the report (pure; exposed for tests). */
 int attest_adjudicate(struct attestation *a);
 
+#define BUNDLE_SCHEMA "denybox/attestation/v2"
+#define INTOTO_NAME "sandbox-attestation.intoto.json"
 #define BUNDLE_NAME "sandbox-attestation-evidence.json"
 #define REPORT_MD_NAME "sandbox-attestation-report.md"
 #define REPORT_JUNIT_NAME "sandbox-attestation-junit.xml"
@@ -64,3 +71,22 @@ int bundle_write(const struct attestation *a, int dfd, struct dbx_error *err);
 
 /* The bundle as JSON text (malloc'd). */
 int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct dbx_error *err);
+
+/* ---- provenance and the in-toto statement (intoto.c) -------------------------------------- */
+
+/* The in-toto Statement v1 type and denybox's own predicate type. */
+#define INTOTO_STATEMENT_TYPE "https://in-toto.io/Statement/v1"
+#define INTOTO_PREDICATE_TYPE "urn:denybox:attestation:v2"
+
+/* A fresh run id (128 bits from getrandom, hex). */
+int provenance_run_id(char out[RUN_ID_SIZE], struct dbx_error *err);
+/* sha256 of everything an open fd holds, read with pread from offset 0. */
+int provenance_fd_sha256(int fd, char out[SHA256_HEX_SIZE], struct dbx_error *err);
+/* Fill a->run_id, a->probe_sha256 (probe_fd) and a->denybox_sha256 (/proc/self/exe; left empty
+ * if the binary cannot be read). */
+int provenance_fill(struct attestation *a, int probe_fd, struct dbx_error *err);
+
+/* The in-toto Statement v1 over a bundle (malloc'd): subject = the rootfs digest (unless the
+ * embedded root), the seccomp profile's sha256 and the denybox binary's; predicate = the bundle. */
+int intoto_statement(const struct attestation *a, const char *bundle, size_t bundle_len, char **ret, size_t *ret_len,
+                     struct dbx_error *err);

@@ -5,6 +5,7 @@
 #include "outfile.h"
 #include "privs.h"
 #include "sources.h"
+#include "seeds.h"
 #include "version.h"
 
 #include <errno.h>
@@ -112,6 +113,9 @@ static void gen_probes(yajl_gen g, const struct attestation *a)
                 const struct verdict_row *r = &a->rows[i];
                 yajl_gen_map_open(g);
                 kv(g, "probe_id", r->def->id);
+                if (seed_matrix(r->def->id))
+                        kv(g, "matrix", seed_matrix(r->def->id));
+                kb(g, "reported", r->obs != NULL);
                 kv(g, "operation", r->def->operation);
                 kv(g, "expected", r->def->expected);
                 kv(g, "actual_stderr_or_value", r->obs ? r->obs->actual : "not reported");
@@ -221,10 +225,13 @@ static void gen_raw(yajl_gen g, const struct probe_report *r)
         yajl_gen_map_open(g);
         kv(g, "mountinfo", r->mountinfo);
         s(g, "env_keyset");
-        yajl_gen_array_open(g);
-        for (size_t i = 0; i < r->n_env_keys; i++)
-                s(g, r->env_keys[i]);
-        yajl_gen_array_close(g);
+        if (r->env_keys) { /* null: not reported (adjudication tells the two apart) */
+                yajl_gen_array_open(g);
+                for (size_t i = 0; i < r->n_env_keys; i++)
+                        s(g, r->env_keys[i]);
+                yajl_gen_array_close(g);
+        } else
+                yajl_gen_null(g);
         kv(g, "proc_net_dev", r->proc_net_dev);
         yajl_gen_map_close(g);
 }
@@ -238,7 +245,7 @@ int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct
         yajl_gen_config(g, yajl_gen_validate_utf8, 1);
 
         yajl_gen_map_open(g);
-        kv(g, "schema", "denybox/attestation/v1");
+        kv(g, "schema", BUNDLE_SCHEMA);
         kv(g, "run_id", a->run_id);
         kb(g, "attestation", a->c->weaken == 0);
         s(g, "weakened");
@@ -259,6 +266,10 @@ int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct
         kv(g, "runtime", "denybox " DENYBOX_VERSION);
         kv(g, "denybox_version", DENYBOX_VERSION);
         kv(g, "denybox_build_id", DENYBOX_BUILD_ID);
+        snprintf(buf, sizeof(buf), "sha256:%s", a->denybox_sha256);
+        kv(g, "denybox_sha256", a->denybox_sha256[0] ? buf : NULL);
+        snprintf(buf, sizeof(buf), "sha256:%s", a->probe_sha256);
+        kv(g, "probe_sha256", a->probe_sha256[0] ? buf : NULL);
         kv(g, "kernel", a->kernel);
         s(g, "sandbox");
         yajl_gen_map_open(g);
@@ -277,6 +288,15 @@ int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct
         kb(g, "oom_killed", a->res.oom_killed);
         yajl_gen_map_close(g);
         gen_volumes(g, a->c);
+        /* what the probes that compare against the configuration were given */
+        s(g, "probe_context");
+        yajl_gen_map_open(g);
+        ki(g, "uid", a->ctx.uid);
+        ki(g, "gid", a->ctx.gid);
+        ki(g, "pids_limit", a->ctx.pids_limit);
+        ki(g, "memory", a->ctx.memory);
+        kv(g, "hostname", a->ctx.hostname);
+        yajl_gen_map_close(g);
         s(g, "limits");
         yajl_gen_map_open(g);
         const int64_t asked[_LIMIT_MAX] = {a->c->limits.pids, a->c->limits.memory, a->c->limits.memory_swap,
@@ -333,13 +353,14 @@ int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct
 
 int bundle_write(const struct attestation *a, int dfd, struct dbx_error *err)
 {
-        _cleanup_free_ char *json = NULL, *md = NULL, *xml = NULL;
-        size_t len, md_len, xml_len;
+        _cleanup_free_ char *json = NULL, *md = NULL, *xml = NULL, *intoto = NULL;
+        size_t len, md_len, xml_len, intoto_len;
         int r;
 
         /* everything is generated before anything is written */
         if ((r = bundle_json(a, &json, &len, err)) < 0 || (r = report_markdown(a, &md, &md_len, err)) < 0 ||
-            (r = report_junit(a, &xml, &xml_len, err)) < 0)
+            (r = report_junit(a, &xml, &xml_len, err)) < 0 ||
+            (r = intoto_statement(a, json, len, &intoto, &intoto_len, err)) < 0)
                 return r;
         json[len++] = '\n'; /* bundle_json leaves room for it */
 
@@ -349,6 +370,7 @@ int bundle_write(const struct attestation *a, int dfd, struct dbx_error *err)
                 {BUNDLE_NAME, json, len},
                 {REPORT_MD_NAME, md, md_len},
                 {REPORT_JUNIT_NAME, xml, xml_len},
+                {INTOTO_NAME, intoto, intoto_len},
         };
         return outset_write(dfd, a->run_id, set, ELEMENTSOF(set), err);
 }

@@ -16,6 +16,7 @@
 #include "outfile.h"
 #include "preflight.h"
 #include "sandbox.h"
+#include "verify.h"
 #include "version.h"
 
 #define PROFILE_MAX_BYTES (4u << 20)
@@ -25,6 +26,7 @@ static const char usage[] =
         "       denybox attest [OPTIONS] [--rootfs DIR] [-o DIR] [--json]\n"
         "       denybox explain [OPTIONS]\n"
         "       denybox seccomp [PROFILE] [--bpf-out FILE]\n"
+        "       denybox verify BUNDLE [--profile FILE|NAME] [--rootfs DIR] [--require ID]... [--seeds]\n"
         "       denybox version\n"
         "\n"
         "Options (docker run names):\n"
@@ -51,7 +53,8 @@ static const char usage[] =
         "         --device, -t, seccomp=unconfined, engine sockets as volumes.\n"
         "Exit codes: run: the payload's status (128+N for signal N), 124 timeout, 126/127 payload\n"
         "not executable/not found; attest: 0 all probes PASS, 2 a probe FAILED or UNVERIFIED (or\n"
-        "--weaken); both: 3 the sandbox could not be established, 64 usage error or bad input.\n";
+        "--weaken); both: 3 the sandbox could not be established, 64 usage error or bad input;\n"
+        "verify: 0 a valid attestation, 2 not (one line per finding), 64 bad input.\n";
 
 struct loaded_profile {
         char name[4096];
@@ -174,6 +177,52 @@ static int cmd_seccomp(const struct sandbox_config *c, const struct loaded_profi
         return 0;
 }
 
+/* verify --profile: the profile's sha256 and its BPF compiled for the bundle's kernel release */
+static int verify_profile(const char *ref, const char *release, char sha256[SHA256_HEX_SIZE], char bpf_sha256[SHA256_HEX_SIZE],
+                          char name[256], struct dbx_error *err)
+{
+        struct loaded_profile lp = {0};
+        struct filter_set fs = {0};
+        struct filter_host host = {0};
+        int r;
+
+        filter_host_from_release(release, &host);
+        if ((r = load_profile(ref, &lp, err)) < 0 || (r = filter_set_compile(lp.p, &host, &fs, err)) < 0) {
+                if (lp.p)
+                        profile_free(lp.p);
+                return dbx_error_wrap(err, "verify: --profile");
+        }
+        snprintf(sha256, SHA256_HEX_SIZE, "%s", lp.sha256);
+        snprintf(bpf_sha256, SHA256_HEX_SIZE, "%s", fs.bpf_sha256);
+        snprintf(name, 256, "%s", lp.name);
+        filter_set_free(&fs);
+        profile_free(lp.p);
+        return 0;
+}
+
+/* denybox verify: findings on stdout, one line each, then one summary line. */
+static int cmd_verify(int argc, char **argv)
+{
+        struct verify_options o = {.profile_digests = verify_profile};
+        struct verify_result res;
+        struct dbx_error err = {0};
+
+        if (verify_parse_args(argc, argv, &o, &err) < 0)
+                return fail(EXIT_USAGE, &err);
+        if (verify_bundle(&o, &res, &err) < 0) {
+                verify_result_free(&res);
+                return fail(EXIT_USAGE, &err);
+        }
+        for (size_t i = 0; i < res.n_notes; i++)
+                printf("%s\n", res.notes[i]);
+        for (size_t i = 0; i < res.n_findings; i++)
+                printf("FINDING: %s\n", res.findings[i]);
+        printf("verify: %s\n", res.summary);
+        int r = res.n_findings ? EXIT_ATTEST_PROBE_FAILED : 0;
+        verify_result_free(&res);
+        return r;
+}
+
 int main(int argc, char **argv)
 {
         struct sandbox_config c;
@@ -183,6 +232,8 @@ int main(int argc, char **argv)
         _cleanup_close_ int out_dfd = -1;
         int r = EXIT_USAGE;
 
+        if (argc >= 2 && strcmp(argv[1], "verify") == 0)
+                return cmd_verify(argc - 1, argv + 1);
         config_init(&c);
         if (config_parse(&c, argc, argv, &err) < 0) {
                 config_free(&c);

@@ -9,6 +9,7 @@
 
 #include "attest.h"
 #include "escape.h"
+#include "seeds.h"
 
 /* Markdown text from anywhere (a probe's output, a path): one table cell or one line.  A '|'
  * would end the cell and a newline the row, '<' would open raw HTML, and control bytes would
@@ -118,14 +119,14 @@ int report_markdown(const struct attestation *a, char **ret, size_t *ret_len, st
         fprintf(f, "- compiled filter (BPF) sha256: `%s`\n", a->fs->bpf_sha256);
         fprintf(f, "- run id: `%s`\n", a->run_id);
         fprintf(f, "- sandbox user: %u:%u\n\n", (unsigned)a->c->uid, (unsigned)a->c->gid);
-        fprintf(f, "| Probe | Verdict | errno | Observed | Layer |\n|---|---|---|---|---|\n");
+        fprintf(f, "| Probe | Verdict | errno | Observed | Layer | Matrix |\n|---|---|---|---|---|---|\n");
         for (size_t i = 0; i < a->n_rows; i++) {
                 const struct verdict_row *r = &a->rows[i];
                 fprintf(f, "| %s | %s | ", r->def->id, verdict_name(r->verdict));
                 errno_cell(f, r);
                 fputs(" | ", f);
                 md_text(f, r->verdict == VERDICT_PASS && r->obs ? r->obs->actual : r->why);
-                fprintf(f, " | %s |\n", layer_name(r->def->layer));
+                fprintf(f, " | %s | %s |\n", layer_name(r->def->layer), seed_matrix(r->def->id) ? seed_matrix(r->def->id) : "");
         }
         fprintf(f, "\nsummary: {total: %zu, pass: %zu, fail: %zu, unverified: %zu}\n", a->n_rows, a->n_pass, a->n_fail,
                 a->n_unverified);
@@ -150,8 +151,8 @@ int report_junit(const struct attestation *a, char **ret, size_t *ret_len, struc
         fprintf(f, "  <testsuite name=\"denybox.attest\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"0\">\n",
                 a->n_rows, a->n_fail, a->n_unverified);
         fprintf(f, "    <properties>\n");
-        fprintf(f, "      <property name=\"attestation\" value=\"%s\"/>\n", a->c->weaken ? "false" : "true");
         fprintf(f, "      <property name=\"run_id\" value=\"%s\"/>\n", a->run_id);
+        fprintf(f, "      <property name=\"attestation\" value=\"%s\"/>\n", a->c->weaken ? "false" : "true");
         fprintf(f, "      <property name=\"seccomp_sha256\" value=\"%s\"/>\n", a->profile_sha256);
         fprintf(f, "      <property name=\"seccomp_bpf_sha256\" value=\"%s\"/>\n", a->fs->bpf_sha256);
         fprintf(f, "      <property name=\"image_digest\" value=\"");

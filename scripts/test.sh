@@ -18,6 +18,12 @@ bash scripts/build.sh build-asan -Dstatic=false -Db_sanitize=address,undefined -
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
         meson test -C build-asan --print-errorlogs --num-processes 2 || status=1
 
+# Two builds of HEAD in two directories must be byte-identical (CI always; locally on request:
+# it costs two more builds).
+if [ "${CI:-}" = true ] || [ "${DENYBOX_TEST_REPRODUCIBLE:-0}" = 1 ]; then
+        bash scripts/reproducible.sh || status=1
+fi
+
 # One closing line over both runs (static build, then ASan+UBSan build).
 passed=$(cat build/meson-logs/testlog.json build-asan/meson-logs/testlog.json | jq -r .result | grep -c '^OK$' || true)
 total=$(cat build/meson-logs/testlog.json build-asan/meson-logs/testlog.json | jq -r .result | grep -c . || true)

@@ -343,7 +343,7 @@ static int parse_top(yajl_val o, struct profile *pr, struct dbx_error *err)
 
 /* Before yajl sees the text: bounded nesting (yajl_tree_free recurses), no comments (yajl_tree
  * would accept them; JSON does not), no NUL bytes. */
-static int prescan(const char *json, size_t len, struct dbx_error *err)
+int profile_json_prescan(const char *json, size_t len, struct dbx_error *err)
 {
         unsigned depth = 0, line = 1;
         bool in_string = false;
@@ -379,7 +379,7 @@ int profile_parse(const char *json, size_t len, struct profile **ret, struct dbx
         int r;
         if (len > PROFILE_MAX_BYTES)
                 return dbx_error_set(err, EFBIG, "seccomp profile larger than %u bytes", PROFILE_MAX_BYTES);
-        if ((r = prescan(json, len, err)) < 0)
+        if ((r = profile_json_prescan(json, len, err)) < 0)
                 return r;
         _cleanup_free_ char *text = malloc(len + 1);
         if (!text)

@@ -99,6 +99,9 @@ struct profile {
 /* Limits on user-controlled sizes (enforced by profile_parse). */
 #define PROFILE_MAX_BYTES (4u << 20)
 #define PROFILE_MAX_DEPTH 32
+/* Before yajl sees a JSON text: nesting at most PROFILE_MAX_DEPTH, no comments, no NUL byte
+ * (also what denybox verify asks of a bundle). */
+int profile_json_prescan(const char *json, size_t len, struct dbx_error *err);
 #define PROFILE_MAX_ARGS 64
 
 /* Moby's includes/excludes, for a sandbox that holds no capabilities, on amd64, on the given
