@@ -483,9 +483,93 @@ out:
         return r;
 }
 
-/* docker save: manifest.json = [{"Config": FILE, "RepoTags": [...], "Layers": [FILE...]}].  It has
- * no manifest digest: the image is named by its config digest (docker's image ID), and each layer
- * is checked against the config's rootfs.diff_ids. */
+/* RepoTags hold normalised names: "docker.io/library/busybox:1" for busybox:1 */
+static bool docker_name_is(const char *full, const char *tag)
+{
+        static const char *const prefixes[] = {"docker.io/", "docker.io/library/"};
+        for (size_t i = 0; i < ELEMENTSOF(prefixes); i++) {
+                size_t n = strlen(prefixes[i]);
+                if (strncmp(full, prefixes[i], n) == 0 && strcmp(full + n, tag) == 0)
+                        return true;
+        }
+        return false;
+}
+
+/* The sizes of the named members of an archive (a symlink member followed one step, as docker
+ * save's <id>/layer.tar -> ../<hex>.tar). */
+static int archive_sizes(const char *file, struct layer_desc *l, size_t n, struct dbx_error *err)
+{
+        struct archive *a = archive_read_new();
+        if (!a)
+                return dbx_error_set(err, ENOMEM, "out of memory");
+        archive_read_support_filter_gzip(a);
+        archive_read_support_filter_zstd(a);
+        archive_read_support_format_tar(a);
+        _cleanup_close_ int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0 || archive_read_open_fd(a, fd, 1 << 16) != ARCHIVE_OK) {
+                archive_read_free(a);
+                return dbx_error_set(err, EINVAL, "--image %s: not a readable tar archive", file);
+        }
+        char (*links)[PATH_MAX] = calloc(n, PATH_MAX);
+        if (!links) {
+                archive_read_free(a);
+                return dbx_error_set(err, ENOMEM, "out of memory");
+        }
+        struct archive_entry *e;
+        for (int pass = 0; pass < 2; pass++) {
+                int k;
+                while ((k = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+                        char norm[PATH_MAX];
+                        const char *p = archive_entry_pathname(e);
+                        if (!p || image_path_norm(p, norm, sizeof(norm)) < 0)
+                                continue;
+                        for (size_t i = 0; i < n; i++) {
+                                if (pass == 0 && strcmp(norm, l[i].name) == 0 && archive_entry_filetype(e) == AE_IFLNK &&
+                                    archive_entry_symlink(e)) {
+                                        char joined[PATH_MAX * 2];
+                                        const char *slash = strrchr(l[i].name, '/');
+                                        snprintf(joined, sizeof(joined), "%.*s%s%s", slash ? (int)(slash - l[i].name) : 0, l[i].name,
+                                                 slash ? "/" : "", archive_entry_symlink(e));
+                                        /* "a/../b.tar" -> "b.tar": only this one-step form, as docker save writes it */
+                                        char *dd = strstr(joined, "/../");
+                                        const char *t = dd && !strchr(dd + 4, '/') && !memchr(joined, '/', (size_t)(dd - joined)) ? dd + 4 : joined;
+                                        if (image_path_norm(t, links[i], PATH_MAX) < 0)
+                                                links[i][0] = '\0';
+                                }
+                                if (archive_entry_filetype(e) == AE_IFREG &&
+                                    (strcmp(norm, pass == 0 ? l[i].name : links[i]) == 0) && l[i].size < 0)
+                                        l[i].size = archive_entry_size(e);
+                        }
+                }
+                if (k != ARCHIVE_EOF)
+                        break;
+                bool again = false;
+                for (size_t i = 0; i < n; i++)
+                        again |= l[i].size < 0 && links[i][0];
+                if (!again || pass == 1)
+                        break;
+                archive_read_free(a);
+                a = archive_read_new();
+                if (!a || lseek(fd, 0, SEEK_SET) < 0)
+                        break;
+                archive_read_support_filter_gzip(a);
+                archive_read_support_filter_zstd(a);
+                archive_read_support_format_tar(a);
+                if (archive_read_open_fd(a, fd, 1 << 16) != ARCHIVE_OK)
+                        break;
+        }
+        if (a)
+                archive_read_free(a);
+        free(links);
+        for (size_t i = 0; i < n; i++)
+                if (l[i].size < 0)
+                        return dbx_error_set(err, ENOENT, "--image %s: layer %s is missing: image refused", file, l[i].name);
+        return 0;
+}
+
+/* docker save: manifest.json = [{"Config": FILE, "RepoTags": [...], "Layers": [FILE...]}].  The
+ * config is checked against its file name (docker's image ID), each layer against the config's
+ * rootfs.diff_ids. */
 static int resolve_docker(const struct source *s, const struct image_ref *ref, struct resolved *out, struct dbx_error *err)
 {
         _cleanup_free_ char *text = NULL;
@@ -509,7 +593,7 @@ static int resolve_docker(const struct source *s, const struct image_ref *ref, s
                 bool match = !tag && list->u.array.len == 1;
                 for (size_t j = 0; tag && tags && YAJL_IS_ARRAY(tags) && j < tags->u.array.len; j++) {
                         const char *t = YAJL_IS_STRING(tags->u.array.values[j]) ? YAJL_GET_STRING(tags->u.array.values[j]) : NULL;
-                        match |= t && strcmp(t, tag) == 0;
+                        match |= t && (strcmp(t, tag) == 0 || docker_name_is(t, tag));
                 }
                 if (match)
                         pick = list->u.array.values[i];
@@ -539,7 +623,6 @@ static int resolve_docker(const struct source *s, const struct image_ref *ref, s
                 goto out;
         }
         snprintf(out->config_digest, sizeof(out->config_digest), "sha256:%s", hex);
-        snprintf(out->manifest_digest, sizeof(out->manifest_digest), "sha256:%s", hex);
 
         yajl_val cfg = parse_json(out->config, "image config", err);
         if (!cfg) {
@@ -570,6 +653,31 @@ static int resolve_docker(const struct source *s, const struct image_ref *ref, s
                 snprintf(ld->sha256, sizeof(ld->sha256), "%s", dh);
                 ld->comp = LAYER_ANY;
                 ld->size = -1;
+        }
+        /* The image's digest is that of the manifest skopeo (containers/image) makes for a
+         * docker-archive, so that it names the image as `skopeo inspect` does: the config and each
+         * layer by its diff_id and the size of its file, in Go's compact JSON. */
+        if ((r = archive_sizes(s->archive, out->layers, out->n_layers, err)) < 0)
+                goto out_cfg;
+        {
+                size_t cap = 512 + out->n_layers * 200, n = 0;
+                _cleanup_free_ char *m = malloc(cap);
+                if (!m) {
+                        r = dbx_error_set(err, ENOMEM, "out of memory");
+                        goto out_cfg;
+                }
+                n += (size_t)snprintf(m + n, cap - n,
+                                      "{\"schemaVersion\":2,\"mediaType\":\"" MT_DOCKER_MANIFEST "\",\"config\":{\"mediaType\":"
+                                      "\"application/vnd.docker.container.image.v1+json\",\"size\":%zu,\"digest\":\"sha256:%s\"},\"layers\":[",
+                                      out->config_len, hex);
+                for (size_t i = 0; i < out->n_layers; i++)
+                        n += (size_t)snprintf(m + n, cap - n, "%s{\"mediaType\":\"application/vnd.docker.image.rootfs.diff.tar.gzip\","
+                                              "\"size\":%lld,\"digest\":\"sha256:%s\"}", i ? "," : "",
+                                              (long long)out->layers[i].size, out->layers[i].sha256);
+                n += (size_t)snprintf(m + n, cap - n, "]}");
+                char mh[SHA256_HEX_SIZE];
+                sha256_hex(m, n, mh);
+                snprintf(out->manifest_digest, sizeof(out->manifest_digest), "sha256:%s", mh);
         }
         r = 0;
 out_cfg:

@@ -74,7 +74,11 @@ int report_markdown(const struct attestation *a, char **ret, size_t *ret_len, st
         fprintf(f, "Verdict: **%s** (%zu/%zu probes) · runtime: denybox %s · kernel: %s\n\n",
                 a->c->weaken ? "WEAKENED" : a->n_pass == a->n_rows ? "PASS" : "FAIL", a->n_pass, a->n_rows,
                 DENYBOX_VERSION, a->kernel);
-        fprintf(f, "- rootfs: %s (`%s`)\n", a->c->rootfs ? a->c->rootfs : "embedded", a->rootfs_digest);
+        if (a->c->image)
+                fprintf(f, "- image: %s, manifest digest `%s`, config digest `%s`\n", a->c->image, a->rootfs_digest,
+                        a->c->image_config_digest);
+        else
+                fprintf(f, "- rootfs: %s (`%s`)\n", a->c->rootfs ? a->c->rootfs : "embedded", a->rootfs_digest);
         fprintf(f, "- seccomp profile: %s, sha256 `%s`\n", a->profile_name, a->profile_sha256);
         fprintf(f, "- compiled filter (BPF) sha256: `%s`\n", a->fs->bpf_sha256);
         fprintf(f, "- sandbox user: %u:%u\n\n", (unsigned)a->c->uid, (unsigned)a->c->gid);
