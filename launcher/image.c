@@ -851,9 +851,6 @@ fail:
         return r;
 }
 
-int image_config_parse(const char *json, struct image_config *ret, struct dbx_error *err);
-void image_config_free(struct image_config *c);
-
 int image_open(const char *reference, const char *cache, struct image *img, struct dbx_error *err)
 {
         struct image_ref ref;

@@ -76,6 +76,10 @@ int image_cache_dir(const char *override, char **ret, struct dbx_error *err);
 int image_open(const char *reference, const char *cache, struct image *ret, struct dbx_error *err);
 void image_free(struct image *img);
 
+/* The image config's "config" object (Entrypoint, Cmd, Env, WorkingDir, User). */
+int image_config_parse(const char *json, struct image_config *ret, struct dbx_error *err);
+void image_config_free(struct image_config *c);
+
 /* Apply the image's config to c as docker run would: entrypoint/cmd, env, workdir, user. */
 int image_apply(struct sandbox_config *c, struct image *img, struct dbx_error *err);
 

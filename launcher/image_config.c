@@ -27,9 +27,6 @@
 #define IMAGE_ENV_SECRET_RE "(token|secret|password|passwd|_dsn|conn|^pg|^kb|api[_-]?key)"
 #define PASSWD_MAX (1u << 20)
 
-void image_config_free(struct image_config *c);
-int image_config_parse(const char *json, struct image_config *ret, struct dbx_error *err);
-
 static void image_strv_free(char **v, size_t n)
 {
         for (size_t i = 0; i < n; i++)
