@@ -6,13 +6,12 @@
  * docker-archive: manifest.json -> config -> each layer against the config's diff_ids).  The
  * unpacked root goes into a private temporary directory of the cache and is renamed into place
  * only when complete: an entry in CACHE/images is complete by construction, and a killed unpack
- * leaves only CACHE/tmp, which nothing trusts (and `denybox image prune` removes). */
+ * leaves only CACHE/tmp, which nothing trusts (and `denybox image prune` removes: image_cache.c). */
 #include "image.h"
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -102,50 +101,6 @@ int image_budget_from_env(struct image_budget *ret, struct dbx_error *err)
         return 0;
 }
 
-int image_cache_dir(const char *override, char **ret, struct dbx_error *err)
-{
-        const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-        char buf[PATH_MAX];
-        if (override)
-                snprintf(buf, sizeof(buf), "%s", override);
-        else if (geteuid() == 0)
-                snprintf(buf, sizeof(buf), "/var/cache/denybox");
-        else if (xdg && xdg[0] == '/')
-                snprintf(buf, sizeof(buf), "%s/denybox", xdg);
-        else if (home && home[0] == '/')
-                snprintf(buf, sizeof(buf), "%s/.cache/denybox", home);
-        else
-                return dbx_error_set(err, ENOENT, "image cache: no $XDG_CACHE_HOME or $HOME: give --image-cache DIR");
-        if (buf[0] != '/')
-                return dbx_error_set(err, EINVAL, "--image-cache '%s': use an absolute path", buf);
-        return (*ret = strdup(buf)) ? 0 : dbx_error_set(err, ENOMEM, "out of memory");
-}
-
-/* mkdir -p, the last component 0700 (other users need not see which images this user runs). */
-static int ensure_dir(const char *path, struct dbx_error *err)
-{
-        char buf[PATH_MAX];
-        snprintf(buf, sizeof(buf), "%s", path);
-        for (char *p = buf + 1;; p++) {
-                if (*p == '/' || *p == '\0') {
-                        char c = *p;
-                        *p = '\0';
-                        if (mkdir(buf, c ? 0755 : 0700) < 0 && errno != EEXIST)
-                                return dbx_error_set(err, errno, "image cache %s: %s", buf, strerror(errno));
-                        *p = c;
-                        if (!c)
-                                break;
-                }
-        }
-        struct stat st;
-        if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
-                return dbx_error_set(err, ENOTDIR, "image cache %s: not a directory", path);
-        if (st.st_uid != geteuid() || (st.st_mode & 022))
-                return dbx_error_set(err, EPERM, "image cache %s is unsafe: owned by uid %u or writable by others "
-                                     "(it must be yours alone)", path, (unsigned)st.st_uid);
-        return 0;
-}
-
 /* ---- blob sources: a layout directory, or the members of an archive ---- */
 
 struct source {
@@ -197,23 +152,33 @@ static int read_fd_all(int fd, size_t max, char **ret, size_t *ret_len)
         return 0;
 }
 
-static int archive_member(const char *file, const char *name, size_t max, char **ret, size_t *ret_len,
-                          struct dbx_error *err)
+/* A reader of an image archive (oci-archive, docker-archive: tar, maybe gzip or zstd) from fd's
+ * start, or NULL. */
+static struct archive *outer_open(int fd)
 {
-        struct archive *a = archive_read_new();
+        struct archive *a = fd >= 0 && lseek(fd, 0, SEEK_SET) == 0 ? archive_read_new() : NULL;
         if (!a)
-                return dbx_error_set(err, ENOMEM, "out of memory");
+                return NULL;
         archive_read_support_filter_gzip(a);
         archive_read_support_filter_zstd(a);
         archive_read_support_format_tar(a);
+        if (archive_read_open_fd(a, fd, 1 << 16) != ARCHIVE_OK) {
+                archive_read_free(a);
+                return NULL;
+        }
+        return a;
+}
+
+static int archive_member(const char *file, const char *name, size_t max, char **ret, size_t *ret_len,
+                          struct dbx_error *err)
+{
         int r = -ENOENT;
         _cleanup_close_ int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0 || archive_read_open_fd(a, fd, 1 << 16) != ARCHIVE_OK) {
-                r = dbx_error_set(err, errno ? errno : EINVAL, "--image %s: %s", file,
-                                  fd < 0 ? strerror(errno) : archive_error_string(a));
-                archive_read_free(a);
-                return r;
-        }
+        if (fd < 0)
+                return dbx_error_set(err, errno, "--image %s: %s", file, strerror(errno));
+        struct archive *a = outer_open(fd);
+        if (!a)
+                return dbx_error_set(err, EINVAL, "--image %s: not a readable tar archive", file);
         struct archive_entry *e;
         int k;
         while ((k = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
@@ -499,17 +464,10 @@ static bool docker_name_is(const char *full, const char *tag)
  * save's <id>/layer.tar -> ../<hex>.tar). */
 static int archive_sizes(const char *file, struct layer_desc *l, size_t n, struct dbx_error *err)
 {
-        struct archive *a = archive_read_new();
-        if (!a)
-                return dbx_error_set(err, ENOMEM, "out of memory");
-        archive_read_support_filter_gzip(a);
-        archive_read_support_filter_zstd(a);
-        archive_read_support_format_tar(a);
         _cleanup_close_ int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0 || archive_read_open_fd(a, fd, 1 << 16) != ARCHIVE_OK) {
-                archive_read_free(a);
+        struct archive *a = outer_open(fd);
+        if (!a)
                 return dbx_error_set(err, EINVAL, "--image %s: not a readable tar archive", file);
-        }
         char (*links)[PATH_MAX] = calloc(n, PATH_MAX);
         if (!links) {
                 archive_read_free(a);
@@ -549,13 +507,7 @@ static int archive_sizes(const char *file, struct layer_desc *l, size_t n, struc
                 if (!again || pass == 1)
                         break;
                 archive_read_free(a);
-                a = archive_read_new();
-                if (!a || lseek(fd, 0, SEEK_SET) < 0)
-                        break;
-                archive_read_support_filter_gzip(a);
-                archive_read_support_filter_zstd(a);
-                archive_read_support_format_tar(a);
-                if (archive_read_open_fd(a, fd, 1 << 16) != ARCHIVE_OK)
+                if (!(a = outer_open(fd)))
                         break;
         }
         if (a)
@@ -900,10 +852,10 @@ int image_open(const char *reference, const char *cache, struct image *img, stru
         entry_name(rs.manifest_digest, name, sizeof(name));
         snprintf(dir, sizeof(dir), "%s/images/%s", cache, name);
         snprintf(sub, sizeof(sub), "%s/images", cache);
-        if ((r = ensure_dir(cache, err)) < 0 || (r = ensure_dir(sub, err)) < 0)
+        if ((r = image_cache_ensure(cache, err)) < 0 || (r = image_cache_ensure(sub, err)) < 0)
                 goto out;
         snprintf(sub, sizeof(sub), "%s/tmp", cache);
-        if ((r = ensure_dir(sub, err)) < 0)
+        if ((r = image_cache_ensure(sub, err)) < 0)
                 goto out;
         if (!(img->dir = strdup(dir)) || asprintf(&img->rootfs, "%s/rootfs", dir) < 0) {
                 img->rootfs = NULL;
@@ -936,126 +888,4 @@ void image_free(struct image *img)
         for (size_t i = 0; i < img->n_notes; i++)
                 free(img->notes[i]);
         *img = (struct image){0};
-}
-
-/* ---- denybox image ls | rm | prune ---- */
-
-static int open_images(const char *cache, DIR **ret, struct dbx_error *err)
-{
-        char sub[PATH_MAX];
-        snprintf(sub, sizeof(sub), "%s/images", cache);
-        *ret = opendir(sub);
-        if (!*ret && errno != ENOENT)
-                return dbx_error_set(err, errno, "image cache %s: %s", sub, strerror(errno));
-        return 0;
-}
-
-static bool is_entry(const char *n)
-{
-        return strncmp(n, "sha256-", 7) == 0 && strlen(n) == 7 + 64;
-}
-
-int image_cache_list(const char *cache, FILE *f, struct dbx_error *err)
-{
-        DIR *d;
-        int r = open_images(cache, &d, err);
-        if (r < 0)
-                return r;
-        fprintf(f, "%-71s  %-71s  %s\n", "DIGEST", "CONFIG", "REFERENCE");
-        for (struct dirent *de; d && (de = readdir(d));) {
-                if (!is_entry(de->d_name))
-                        continue;
-                char path[PATH_MAX];
-                _cleanup_free_ char *text = NULL;
-                size_t len;
-                snprintf(path, sizeof(path), "%s/images/%s/image.json", cache, de->d_name);
-                yajl_val m = read_file(path, IMAGE_JSON_MAX, &text, &len, NULL) == 0 ? yajl_tree_parse(text, NULL, 0) : NULL;
-                fprintf(f, "sha256:%-64s  %-71s  %s\n", de->d_name + 7, jstr(m, "config_digest") ? jstr(m, "config_digest") : "?",
-                        jstr(m, "reference") ? jstr(m, "reference") : "?");
-                if (m)
-                        yajl_tree_free(m);
-        }
-        if (d)
-                closedir(d);
-        return 0;
-}
-
-static int remove_entry(const char *cache, const char *sub, const char *name, struct dbx_error *err)
-{
-        _cleanup_close_ int fd = open(cache, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        char from[PATH_MAX], to[PATH_MAX];
-        snprintf(from, sizeof(from), "%s/%s", sub, name);
-        snprintf(to, sizeof(to), "tmp/rm.%s.%d", name, (int)getpid());
-        if (fd < 0)
-                return dbx_error_set(err, errno, "image cache %s: %s", cache, strerror(errno));
-        /* out of sight at once (a run starting now unpacks afresh), then deleted */
-        if (strcmp(sub, "tmp") != 0 && renameat(fd, from, fd, to) == 0)
-                snprintf(from, sizeof(from), "%s", to);
-        int r = remove_tree_at(fd, from, 0);
-        return r < 0 ? dbx_error_set(err, -r, "image cache: removing %s: %s", name, strerror(-r)) : 0;
-}
-
-int image_cache_remove(const char *cache, const char *which, char *ret_removed, size_t size, struct dbx_error *err)
-{
-        DIR *d;
-        int r = open_images(cache, &d, err);
-        if (r < 0)
-                return r;
-        const char *hex = strncmp(which, "sha256:", 7) == 0 ? which + 7 : which;
-        char found[96] = "";
-        unsigned matches = 0;
-        for (struct dirent *de; d && (de = readdir(d));) {
-                if (!is_entry(de->d_name))
-                        continue;
-                bool match = strlen(hex) >= 4 && strncmp(de->d_name + 7, hex, strlen(hex)) == 0;
-                if (!match) {
-                        char path[PATH_MAX];
-                        _cleanup_free_ char *text = NULL;
-                        size_t len;
-                        snprintf(path, sizeof(path), "%s/images/%s/image.json", cache, de->d_name);
-                        yajl_val m = read_file(path, IMAGE_JSON_MAX, &text, &len, NULL) == 0 ? yajl_tree_parse(text, NULL, 0) : NULL;
-                        match = jstr(m, "reference") && strcmp(jstr(m, "reference"), which) == 0;
-                        if (m)
-                                yajl_tree_free(m);
-                }
-                if (match && matches++ == 0)
-                        snprintf(found, sizeof(found), "%s", de->d_name);
-        }
-        if (d)
-                closedir(d);
-        if (matches == 0)
-                return dbx_error_set(err, ENOENT, "image rm '%s': no such image in the cache %s", which, cache);
-        if (matches > 1)
-                return dbx_error_set(err, EINVAL, "image rm '%s': %u images match; give more of the digest", which, matches);
-        snprintf(ret_removed, size, "sha256:%s", found + 7);
-        return remove_entry(cache, "images", found, err);
-}
-
-int image_cache_prune(const char *cache, unsigned *ret_n, struct dbx_error *err)
-{
-        static const char *const subs[] = {"tmp", "images"};
-        *ret_n = 0;
-        for (size_t i = 0; i < ELEMENTSOF(subs); i++) {
-                char path[PATH_MAX];
-                snprintf(path, sizeof(path), "%s/%s", cache, subs[i]);
-                DIR *d = opendir(path);
-                if (!d) {
-                        if (errno == ENOENT)
-                                continue;
-                        return dbx_error_set(err, errno, "image cache %s: %s", path, strerror(errno));
-                }
-                int r = 0;
-                for (struct dirent *de; r == 0 && (de = readdir(d));) {
-                        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-                                continue;
-                        if ((r = remove_entry(cache, subs[i], de->d_name, err)) == 0) {
-                                (*ret_n)++;
-                                rewinddir(d);
-                        }
-                }
-                closedir(d);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
 }

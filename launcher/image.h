@@ -72,6 +72,9 @@ struct image {
  * $XDG_CACHE_HOME/denybox or ~/.cache/denybox. */
 int image_cache_dir(const char *override, char **ret, struct dbx_error *err);
 
+/* mkdir -p path (the last component 0700); refused unless it is the caller's alone. */
+int image_cache_ensure(const char *path, struct dbx_error *err);
+
 /* Resolve the reference, verify every blob, unpack into the cache unless it holds the image. */
 int image_open(const char *reference, const char *cache, struct image *ret, struct dbx_error *err);
 void image_free(struct image *img);
