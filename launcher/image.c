@@ -703,7 +703,7 @@ static int unpack_into_cache(const char *cache, const struct source *src_in, con
         _cleanup_close_ int tfd = open(tmp, O_PATH | O_DIRECTORY | O_CLOEXEC);
         struct source src = *src_in;
         _cleanup_close_ int layoutfd = -1;
-        struct unpack u = {.root = -1, .budget = *budget};
+        struct unpack u = {.root = -1, .budget = *budget, .owners = geteuid() == 0};
         int r;
         if (tfd < 0 || mkdirat(tfd, "rootfs", 0700) < 0 || (u.root = openat(tfd, "rootfs", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
                 r = dbx_error_set(err, errno, "image cache %s: %s", tmp, strerror(errno));

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "config.h"
 #include "digest.h"
@@ -94,11 +95,20 @@ int image_cache_prune(const char *cache, unsigned *ret_n, struct dbx_error *err)
 /* ---- image_unpack.c ---- */
 enum layer_compression { LAYER_TAR, LAYER_GZIP, LAYER_ZSTD, LAYER_ANY };
 
+struct dirmode {
+        char *path;
+        unsigned mode;
+        uid_t uid;
+        gid_t gid;
+};
+
 struct unpack {
         int root;                    /* O_PATH fd of the root being built */
         struct image_budget budget;
+        bool owners;                 /* recreate the entries' uid/gid (root unpacks: the cache is root's alone) */
         struct unpack_stats stats;
-        char **dirmodes_path; unsigned *dirmodes_mode; size_t n_dirmodes, cap_dirmodes;
+        struct dirmode *dirs;        /* directory modes and owners, applied at the end */
+        size_t n_dirs, cap_dirs;
 };
 
 /* sha256 of fd's bytes from offset 0 (raw) or of its decompressed stream (decompress). */

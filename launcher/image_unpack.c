@@ -12,8 +12,9 @@
  *   - whiteouts (.wh.NAME, .wh..wh..opq) are applied before the layer's other entries, to what the
  *     lower layers made, with the same resolution;
  *   - device nodes, fifos and sockets are not created, extended attributes (file capabilities
- *     included) are not applied, ownership is not recreated (files belong to whoever unpacked),
- *     setuid/setgid bits are dropped (the root is mounted nosuid as well);
+ *     included) are not applied, setuid/setgid bits are dropped (the root is mounted nosuid as
+ *     well); ownership is recreated only when root unpacks (into root's own 0700 cache; an
+ *     unprivileged caller's files are all its own, as is the sandbox user's host uid);
  *   - bytes and entries are counted against a budget and an image over it is refused.
  * The root is a private temporary directory nothing else writes; it is trusted only once it is
  * complete and renamed into the cache (image.c). */
@@ -317,28 +318,28 @@ static int apply_whiteout(struct unpack *u, char *path, const char *what, struct
         return r < 0 ? dbx_error_set(err, -r, "%s: whiteout '%s': %s", what, shown, strerror(-r)) : 0;
 }
 
-static int record_dirmode(struct unpack *u, const char *path, unsigned mode)
+static int record_dir(struct unpack *u, const char *path, unsigned mode, struct archive_entry *e)
 {
-        if (u->n_dirmodes == u->cap_dirmodes) {
-                size_t cap = u->cap_dirmodes ? u->cap_dirmodes * 2 : 64;
-                char **p = realloc(u->dirmodes_path, cap * sizeof(*p));
-                if (p)
-                        u->dirmodes_path = p;
-                unsigned *m = realloc(u->dirmodes_mode, cap * sizeof(*m));
-                if (m)
-                        u->dirmodes_mode = m;
-                if (!p || !m)
+        if (u->n_dirs == u->cap_dirs) {
+                size_t cap = u->cap_dirs ? u->cap_dirs * 2 : 64;
+                struct dirmode *d = realloc(u->dirs, cap * sizeof(*d));
+                if (!d)
                         return -ENOMEM;
-                u->cap_dirmodes = cap;
+                u->dirs = d;
+                u->cap_dirs = cap;
         }
-        if (!(u->dirmodes_path[u->n_dirmodes] = strdup(path)))
+        struct dirmode *d = &u->dirs[u->n_dirs];
+        if (!(d->path = strdup(path)))
                 return -ENOMEM;
-        u->dirmodes_mode[u->n_dirmodes++] = mode;
+        d->mode = mode;
+        d->uid = (uid_t)archive_entry_uid(e);
+        d->gid = (gid_t)archive_entry_gid(e);
+        u->n_dirs++;
         return 0;
 }
 
-static int write_file(struct unpack *u, struct archive *a, int dir, const char *base, unsigned mode, const char *what,
-                      const char *shown, struct dbx_error *err)
+static int write_file(struct unpack *u, struct archive *a, struct archive_entry *e, int dir, const char *base, unsigned mode,
+                      const char *what, const char *shown, struct dbx_error *err)
 {
         _cleanup_close_ int fd = openat(dir, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd < 0)
@@ -364,6 +365,8 @@ static int write_file(struct unpack *u, struct archive *a, int dir, const char *
                 return dbx_error_set(err, EINVAL, "%s: '%s': %s (truncated or corrupt layer)", what, shown, archive_error_string(a));
         if (mode & (S_ISUID | S_ISGID))
                 u->stats.setid++;
+        if (u->owners && fchown(fd, (uid_t)archive_entry_uid(e), (gid_t)archive_entry_gid(e)) < 0)
+                return dbx_error_set(err, errno, "%s: owner of '%s': %s", what, shown, strerror(errno));
         if (fchmod(fd, mode & 0777) < 0)
                 return dbx_error_set(err, errno, "%s: '%s': %s", what, shown, strerror(errno));
         return 0;
@@ -413,7 +416,7 @@ static int apply_entry(struct unpack *u, struct archive *a, struct archive_entry
                         return dbx_error_set(err, errno, "%s: '%s': %s", what, shown, strerror(errno));
                 if (mode & S_ISUID)
                         u->stats.setid++;
-                return record_dirmode(u, shown, mode & 01777) < 0 ? dbx_error_set(err, ENOMEM, "out of memory") : 0;
+                return record_dir(u, shown, mode & 01777, e) < 0 ? dbx_error_set(err, ENOMEM, "out of memory") : 0;
         }
 
         /* a non-directory replaces whatever was there (as overlayfs would show it) */
@@ -444,7 +447,7 @@ static int apply_entry(struct unpack *u, struct archive *a, struct archive_entry
                 return dbx_error_set(err, -r, "%s: '%s': %s", what, shown, strerror(-r));
         switch (type) {
         case AE_IFREG:
-                return write_file(u, a, dir, base, mode, what, shown, err);
+                return write_file(u, a, e, dir, base, mode, what, shown, err);
         case AE_IFLNK: {
                 const char *target = archive_entry_symlink(e);
                 if (!target || !*target || strlen(target) >= PATH_MAX)
@@ -453,6 +456,8 @@ static int apply_entry(struct unpack *u, struct archive *a, struct archive_entry
                  * sandbox it resolves within its own root. */
                 if (symlinkat(target, dir, base) < 0)
                         return dbx_error_set(err, errno, "%s: symlink '%s': %s", what, shown, strerror(errno));
+                if (u->owners && fchownat(dir, base, (uid_t)archive_entry_uid(e), (gid_t)archive_entry_gid(e), AT_SYMLINK_NOFOLLOW) < 0)
+                        return dbx_error_set(err, errno, "%s: owner of '%s': %s", what, shown, strerror(errno));
                 return 0;
         }
         default:
@@ -532,10 +537,10 @@ static size_t depth_of(const char *p)
 static int cmp_dirmode(const void *x, const void *y)
 {
         size_t i = *(const size_t *)x, j = *(const size_t *)y;
-        size_t di = depth_of(sort_u->dirmodes_path[i]), dj = depth_of(sort_u->dirmodes_path[j]);
+        size_t di = depth_of(sort_u->dirs[i].path), dj = depth_of(sort_u->dirs[j].path);
         if (di != dj)
                 return di > dj ? -1 : 1;
-        int c = strcmp(sort_u->dirmodes_path[i], sort_u->dirmodes_path[j]);
+        int c = strcmp(sort_u->dirs[i].path, sort_u->dirs[j].path);
         if (c)
                 return c;
         return i > j ? -1 : i < j; /* the later record first */
@@ -554,28 +559,28 @@ int unpack_finish(struct unpack *u, const char *const *mkdirs, struct dbx_error 
                         close(fd);
         }
         /* deepest first (a directory's mode may shut its children), the last layer's mode of each */
-        size_t *order = calloc(u->n_dirmodes + 1, sizeof(*order));
+        size_t *order = calloc(u->n_dirs + 1, sizeof(*order));
         if (!order)
                 return dbx_error_set(err, ENOMEM, "out of memory");
-        for (size_t i = 0; i < u->n_dirmodes; i++)
+        for (size_t i = 0; i < u->n_dirs; i++)
                 order[i] = i;
         sort_u = u;
-        qsort(order, u->n_dirmodes, sizeof(*order), cmp_dirmode);
-        for (size_t k = 0; k < u->n_dirmodes; k++) {
-                size_t i = order[k];
-                if (k > 0 && strcmp(u->dirmodes_path[order[k - 1]], u->dirmodes_path[i]) == 0)
+        qsort(order, u->n_dirs, sizeof(*order), cmp_dirmode);
+        for (size_t k = 0; k < u->n_dirs; k++) {
+                const struct dirmode *d = &u->dirs[order[k]];
+                if (k > 0 && strcmp(u->dirs[order[k - 1]].path, d->path) == 0)
                         continue; /* an earlier layer's mode for the same directory */
-                int dir = open_dir(u->root, u->dirmodes_path[i], false);
+                int dir = open_dir(u->root, d->path, false);
                 if (dir < 0)
                         continue; /* removed or replaced by a later layer */
                 int fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
                 close(dir);
-                if (fd < 0 || fchmod(fd, u->dirmodes_mode[i]) < 0) {
+                if (fd < 0 || (u->owners && fchown(fd, d->uid, d->gid) < 0) || fchmod(fd, d->mode) < 0) {
                         int e = errno;
                         if (fd >= 0)
                                 close(fd);
                         free(order);
-                        return dbx_error_set(err, e, "image: mode of /%s: %s", u->dirmodes_path[i], strerror(e));
+                        return dbx_error_set(err, e, "image: mode of /%s: %s", d->path, strerror(e));
                 }
                 close(fd);
         }
@@ -594,11 +599,9 @@ int unpack_finish(struct unpack *u, const char *const *mkdirs, struct dbx_error 
 
 void unpack_free(struct unpack *u)
 {
-        for (size_t i = 0; i < u->n_dirmodes; i++)
-                free(u->dirmodes_path[i]);
-        free(u->dirmodes_path);
-        free(u->dirmodes_mode);
-        u->dirmodes_path = NULL;
-        u->dirmodes_mode = NULL;
-        u->n_dirmodes = u->cap_dirmodes = 0;
+        for (size_t i = 0; i < u->n_dirs; i++)
+                free(u->dirs[i].path);
+        free(u->dirs);
+        u->dirs = NULL;
+        u->n_dirs = u->cap_dirs = 0;
 }

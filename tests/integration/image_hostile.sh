@@ -25,6 +25,7 @@ up = "../" * 24 + canary.lstrip("/")
 def member(tf, name, kind="file", data=b"pwned\n", target=None, **kw):
     ti = tarfile.TarInfo(name)
     ti.mode = kw.get("mode", 0o755 if kind == "dir" else 0o644)
+    ti.uid, ti.gid = kw.get("owner", (0, 0))
     if kind == "file":
         ti.size = len(data); tf.addfile(ti, io.BytesIO(data)); return
     ti.type = {"dir": tarfile.DIRTYPE, "symlink": tarfile.SYMTYPE, "hardlink": tarfile.LNKTYPE,
@@ -83,8 +84,9 @@ elif case == "whiteout-ok":      # a legitimate whiteout and an opaque directory
 elif case == "device":           # neutralised: not created
     layers.append(layer([("evil-mem", "chr", {"dev": (1, 1)}), ("evil-sda", "blk", {"dev": (8, 0)}),
                          ("evil-fifo", "fifo")]))
-elif case == "setuid":           # neutralised: the bit is dropped
-    layers.append(layer([F("suid", mode=0o4755, data=b"#!/bin/sh\n")]))
+elif case == "setuid":           # neutralised: the bit is dropped; owners recreated (root only)
+    layers.append(layer([F("suid", mode=0o4755, data=b"#!/bin/sh\n"), F("owned", mode=0o600, owner=(4242, 4343)),
+                         ("odir", "dir", {"mode": 0o700, "owner": (4242, 4343)})]))
 elif case == "bomb":             # 64 MiB of zeros in a few KiB
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w") as tf:
@@ -168,6 +170,12 @@ check "device nodes and fifos: one line says so" grep -q "^denybox: image: 3 dev
 image setuid
 check "setuid: the image runs (rc=$rc), the bit is dropped" eval '[ $rc = 0 ] && [ -z "$(find "$T/cache" -perm /6000 -print)" ]'
 check "setuid: one line says so" grep -q "^denybox: image: setuid/setgid bits dropped from 1 files" "$T/err"
+owners=$(find "$T/cache/images" \( -name owned -o -name odir \) -printf '%U:%G %m\n' -prune | sort -u)
+if [ "$(id -u)" = 0 ]; then
+        check "root: the entries' owners are recreated (4242:4343)" [ "$owners" = "4242:4343 600"$'\n'"4242:4343 700" ]
+else
+        check "unprivileged: every entry is the caller's" [ "$owners" = "$(id -u):$(id -g) 600"$'\n'"$(id -u):$(id -g) 700" ]
+fi
 image whiteout-ok --entrypoint /bin/sh -- -c 'ls /keep; ls /gone 2>&1'
 check "whiteouts: applied (rc=$rc): .wh.gone removes gone, the opaque dir keeps only this layer's c" \
         eval '[ "$(head -1 "$T/out")" = c ] && grep -q "No such file" "$T/out"'
