@@ -237,7 +237,10 @@ int image_apply(struct sandbox_config *c, struct image *img, struct dbx_error *e
         if (!c->workdir && ic->workdir && strcmp(ic->workdir, "/") != 0 && !(c->workdir = strdup(ic->workdir)))
                 return dbx_error_set(err, ENOMEM, "out of memory");
 
-        /* Env: the image's first, so that -e/--env-file (later in c->env) override them */
+        /* Env: the image's first, so that -e/--env-file (later in c->env) override them.  Not for
+         * attest: its payload is denybox's probe, which checks the scrubbed environment exactly. */
+        if (c->command == CMD_ATTEST)
+                goto volumes;
         regex_t re;
         if (regcomp(&re, IMAGE_ENV_SECRET_RE, REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0)
                 return dbx_error_set(err, EINVAL, "internal error: cannot compile the secret rule");
@@ -279,6 +282,7 @@ int image_apply(struct sandbox_config *c, struct image *img, struct dbx_error *e
         memcpy(c->env, keep, n * sizeof(char *));
         c->n_env += n;
 
+volumes:
         /* Every -v target must already be in the image: a cached image is never modified. */
         for (size_t i = 0; i < c->n_volumes; i++) {
                 _cleanup_close_ int root = open(img->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -312,8 +316,10 @@ int image_apply(struct sandbox_config *c, struct image *img, struct dbx_error *e
         char **argv = calloc(nep + ncmd + 1, sizeof(char *));
         if (!argv)
                 return dbx_error_set(err, ENOMEM, "out of memory");
-        memcpy(argv, ep, nep * sizeof(char *));
-        memcpy(argv + nep, cmd, ncmd * sizeof(char *));
+        if (nep)
+                memcpy(argv, ep, nep * sizeof(char *));
+        if (ncmd)
+                memcpy(argv + nep, cmd, ncmd * sizeof(char *));
         free(img->argv);
         img->argv = argv;
         c->argv = argv;

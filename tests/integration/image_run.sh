@@ -251,6 +251,10 @@ check "User 'nonroot' is looked up in the image's /etc/passwd; WorkingDir /app; 
 check "the image's Env is passed (GREETING)" grep -q "'GREETING'" "$T/out"
 check "a secret-looking key of the image (API_TOKEN) is not passed..." eval '! grep -q API_TOKEN "$T/out"'
 check "...and is reported" grep -q "^denybox: image config: Env key API_TOKEN looks like a secret" "$T/err"
+rm -rf "$T/ev"
+run_db attest --image "oci:$L:conf" --image-cache "$T/cache1" -o "$T/ev"
+check "attest applies the image's User, not its Env (the probe checks the scrubbed set; rc=$rc)" \
+        eval '[ $rc = 0 ] && [ "$(jq -r .sandbox.uid "$T/ev/sandbox-attestation-evidence.json")" = 65532 ]'
 run_db run --image "oci:$L:conf" --image-cache "$T/cache1" -u 1000:1000 -w / -e GREETING=bye -- -c \
         'import os; print(os.getuid(), os.getcwd(), os.environ["GREETING"])'
 check "-u, -w, -e and the arguments after -- win over the image" grep -q "^1000 / bye$" "$T/out"
