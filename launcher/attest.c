@@ -75,7 +75,10 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
                 snprintf(a.kernel, sizeof(a.kernel), "%s %s %s", u.sysname, u.release, u.machine);
         if ((r = provenance_fill(&a, probe_fd, err)) < 0)
                 return r;
-        if (c->rootfs) {
+        if (c->image) {
+                /* an image is named by its manifest digest (verified when it was resolved) */
+                snprintf(a.rootfs_digest, sizeof(a.rootfs_digest), "%s", c->image_digest);
+        } else if (c->rootfs) {
                 char d[SHA256_HEX_SIZE];
                 if ((r = rootfs_digest(c->rootfs, d, err)) < 0)
                         return r;

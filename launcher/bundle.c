@@ -257,6 +257,10 @@ int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct
         gen_venue(g);
         kv(g, "image_digest", a->rootfs_digest);
         kv(g, "rootfs", a->c->rootfs ? a->c->rootfs : "embedded");
+        if (a->c->image) { /* --image: the reference given, the manifest (above) and config digests */
+                kv(g, "image_reference", a->c->image);
+                kv(g, "image_config_digest", a->c->image_config_digest);
+        }
         char buf[SHA256_HEX_SIZE + 8];
         snprintf(buf, sizeof(buf), "sha256:%s", a->profile_sha256);
         kv(g, "seccomp_sha256", buf);

@@ -78,6 +78,9 @@ void config_free(struct sandbox_config *c)
         free(c->workdir);
         free(c->output_dir);
         free(c->bpf_out);
+        free(c->image);
+        free(c->image_cache);
+        free(c->entrypoint);
         config_init(c);
 }
 
@@ -400,6 +403,7 @@ enum {
         OPT_SECURITY_OPT, OPT_ENV_FILE, OPT_PIDS_LIMIT, OPT_MEMORY_SWAP, OPT_CPUS, OPT_TIMEOUT,
         OPT_JSON, OPT_RM, OPT_PRIVILEGED, OPT_NS_PID, OPT_NS_IPC, OPT_NS_UTS, OPT_NS_USER,
         OPT_NS_CGROUP, OPT_DEVICE, OPT_BPF_OUT, OPT_WEAKEN,
+        OPT_IMAGE, OPT_IMAGE_CACHE, OPT_ENTRYPOINT,
 };
 
 static const struct option long_options[] = {
@@ -436,6 +440,9 @@ static const struct option long_options[] = {
         {"cgroupns", required_argument, NULL, OPT_NS_CGROUP},
         {"device", required_argument, NULL, OPT_DEVICE},
         {"help", no_argument, NULL, 'h'},
+        {"image", required_argument, NULL, OPT_IMAGE},
+        {"image-cache", required_argument, NULL, OPT_IMAGE_CACHE},
+        {"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
         {},
 };
 
@@ -446,6 +453,7 @@ static const struct {
         {"run", CMD_RUN},         {"attest", CMD_ATTEST},   {"explain", CMD_EXPLAIN},
         {"seccomp", CMD_SECCOMP}, {"version", CMD_VERSION}, {"--version", CMD_VERSION},
         {"help", CMD_HELP},       {"--help", CMD_HELP},     {"-h", CMD_HELP},
+        {"image", CMD_IMAGE},
 };
 
 static int parse_option(struct sandbox_config *c, int opt, const char *arg, struct dbx_error *err)
@@ -464,6 +472,7 @@ static int parse_option(struct sandbox_config *c, int opt, const char *arg, stru
         case OPT_TMPFS:
                 return parse_tmpfs(c, arg, err);
         case 'u':
+                c->user_set = true;
                 return parse_user(c, arg, err);
         case OPT_NETWORK:
                 if (strcmp(arg, "none") == 0)
@@ -533,6 +542,18 @@ static int parse_option(struct sandbox_config *c, int opt, const char *arg, stru
                 return 0;
         case OPT_WEAKEN:
                 return parse_weaken(c, arg, err);
+        case OPT_IMAGE:
+                free(c->image);
+                return (c->image = strdup(arg)) ? 0 : dbx_error_set(err, ENOMEM, "out of memory");
+        case OPT_IMAGE_CACHE:
+                if (arg[0] != '/')
+                        return dbx_error_set(err, EINVAL, "--image-cache '%s': use an absolute path", arg);
+                free(c->image_cache);
+                return (c->image_cache = strdup(arg)) ? 0 : dbx_error_set(err, ENOMEM, "out of memory");
+        case OPT_ENTRYPOINT:
+                free(c->entrypoint);
+                c->entrypoint_set = true;
+                return (c->entrypoint = strdup(arg)) ? 0 : dbx_error_set(err, ENOMEM, "out of memory");
         case OPT_BPF_OUT:
                 free(c->bpf_out);
                 return (c->bpf_out = strdup(arg)) ? 0 : dbx_error_set(err, ENOMEM, "out of memory");
@@ -553,7 +574,21 @@ static int validate(struct sandbox_config *c, struct dbx_error *err)
                 return dbx_error_set(err, EINVAL, "-o/--output belongs to attest (run writes no bundle)");
         if (c->command != CMD_ATTEST && c->json)
                 return dbx_error_set(err, EINVAL, "--json belongs to attest");
-        if (c->command == CMD_RUN && c->argc == 0)
+        if (c->image && c->rootfs)
+                return dbx_error_set(err, EINVAL, "--image and --rootfs name two roots: give one");
+        if ((c->image || c->entrypoint_set) && c->command != CMD_RUN && c->command != CMD_ATTEST && c->command != CMD_EXPLAIN)
+                return dbx_error_set(err, EINVAL, "--image and --entrypoint belong to run, attest and explain");
+        if (c->entrypoint_set && (!c->image || c->command != CMD_RUN))
+                return dbx_error_set(err, EINVAL, "--entrypoint belongs to run --image");
+        if (c->image_cache && !c->image && c->command != CMD_IMAGE)
+                return dbx_error_set(err, EINVAL, "--image-cache belongs to --image and the image command");
+        if (c->command == CMD_IMAGE) {
+                const char *sub = c->argc ? c->argv[0] : "";
+                bool one = strcmp(sub, "rm") == 0;
+                if (!(strcmp(sub, "ls") == 0 || strcmp(sub, "prune") == 0 || one) || c->argc != (one ? 2u : 1u))
+                        return dbx_error_set(err, EINVAL, "usage: denybox image ls | rm DIGEST|REFERENCE | prune [--image-cache DIR]");
+        }
+        if (c->command == CMD_RUN && c->argc == 0 && !c->image)
                 return dbx_error_set(err, EINVAL, "run: missing the command to run (denybox run [OPTIONS] -- CMD [ARG...])");
         if ((c->command == CMD_ATTEST || c->command == CMD_EXPLAIN) && c->argc > 0)
                 return dbx_error_set(err, EINVAL, "%s takes no command: the payload is denybox's own probe",
@@ -581,12 +616,12 @@ static int validate(struct sandbox_config *c, struct dbx_error *err)
 int config_parse(struct sandbox_config *c, int argc, char **argv, struct dbx_error *err)
 {
         if (argc < 2)
-                return dbx_error_set(err, EINVAL, "missing command (run, attest, explain, seccomp, version; see denybox help)");
+                return dbx_error_set(err, EINVAL, "missing command (run, attest, explain, seccomp, image, version; see denybox help)");
         for (size_t i = 0; i < ELEMENTSOF(commands); i++)
                 if (strcmp(argv[1], commands[i].name) == 0)
                         c->command = commands[i].cmd;
         if (c->command == CMD_NONE)
-                return dbx_error_set(err, EINVAL, "unknown command '%s' (run, attest, explain, seccomp, version)", argv[1]);
+                return dbx_error_set(err, EINVAL, "unknown command '%s' (run, attest, explain, seccomp, image, version)", argv[1]);
         if (c->command == CMD_VERSION || c->command == CMD_HELP)
                 return 0;
 
@@ -595,7 +630,10 @@ int config_parse(struct sandbox_config *c, int argc, char **argv, struct dbx_err
          * profile may come before or after --bpf-out. */
         int sub_argc = argc - 1;
         char **sub_argv = argv + 1;
-        const char *optstring = c->command == CMD_SECCOMP ? "-:v:u:e:w:m:o:ith" : "+:v:u:e:w:m:o:ith";
+        /* seccomp: a profile anywhere among its options ('-' returns it as 1); image: options anywhere
+         * (denybox image ls --image-cache DIR); the others stop at the first operand */
+        const char *optstring = c->command == CMD_SECCOMP ? "-:v:u:e:w:m:o:ith"
+                                : c->command == CMD_IMAGE ? ":v:u:e:w:m:o:ith" : "+:v:u:e:w:m:o:ith";
         size_t n_positional = 0;
         optind = 0;
         opterr = 0;

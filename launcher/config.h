@@ -32,6 +32,7 @@ enum command {
         CMD_SECCOMP,
         CMD_VERSION,
         CMD_HELP,
+        CMD_IMAGE,     /* denybox image ls|rm|prune */
 };
 
 struct volume {
@@ -90,6 +91,16 @@ struct sandbox_config {
 
         char **argv;                  /* payload argv (points into the caller's argv) */
         size_t argc;
+
+        /* --image (launcher/image*.c): the image's root replaces --rootfs once resolved */
+        char *image;                  /* the reference as given: oci:DIR[:TAG], ... */
+        char *image_cache;            /* --image-cache DIR; NULL: the default */
+        char *entrypoint;             /* --entrypoint (may be "": none) */
+        bool entrypoint_set;
+        bool user_set;                /* -u given: the image's User does not apply */
+        char image_digest[80];        /* filled once the image is resolved: the manifest digest */
+        char image_config_digest[80];
+        bool image_reused;            /* the cache held it: nothing was unpacked */
 };
 
 void config_init(struct sandbox_config *c);

@@ -65,6 +65,10 @@ int explain_print(const struct sandbox_config *c, const struct filter_set *fs, c
                                 fprintf(f, " %s", weaken_name((enum weaken_layer)w));
                 fprintf(f, "\n\n");
         }
+        if (c->image)
+                fprintf(f, "image %s\n  manifest digest %s\n  config digest   %s\n  root            %s (cache, %s)\n\n",
+                        c->image, c->image_digest, c->image_config_digest, c->rootfs,
+                        c->image_reused ? "reused: nothing unpacked" : "unpacked now");
         fprintf(f, "outside (the launcher)\n");
         fprintf(f, "  %2zu. preflight: kernel >= 5.12, user namespaces allowed, rootfs %s, volumes exist, /out writable by host uid %u;\n"
                    "      rootfs and volume sources opened once and judged by what they are (not the host root or /run by\n"

@@ -14,6 +14,7 @@
 #include "explain.h"
 #include "filter.h"
 #include "outfile.h"
+#include "image.h"
 #include "preflight.h"
 #include "sandbox.h"
 #include "verify.h"
@@ -27,10 +28,16 @@ static const char usage[] =
         "       denybox explain [OPTIONS]\n"
         "       denybox seccomp [PROFILE] [--bpf-out FILE]\n"
         "       denybox verify BUNDLE [--profile FILE|NAME] [--rootfs DIR] [--require ID]... [--seeds]\n"
+        "       denybox run|attest|explain --image REF [--entrypoint CMD] [OPTIONS] [-- ARG...]\n"
+        "       denybox image ls | rm DIGEST|REF | prune [--image-cache DIR]\n"
         "       denybox version\n"
         "\n"
         "Options (docker run names):\n"
         "  --rootfs DIR                 root of the sandbox (default: an embedded minimal root)\n"
+        "  --image REF                  a container image, verified and cached: oci:DIR[:TAG],\n"
+        "                               oci-archive:FILE[:TAG], docker-archive:FILE[:REPO:TAG]\n"
+        "  --image-cache DIR            where unpacked images are kept\n"
+        "  --entrypoint CMD             replace the image's Entrypoint (and drop its Cmd)\n"
         "  -v, --volume SRC:DST[:ro|rw] bind a host path (read-only unless :rw)\n"
         "  --tmpfs /tmp[:OPTS]          size of /tmp (always noexec,nosuid,nodev)\n"
         "  -u, --user UID[:GID]         sandbox user (default 65532:65532)\n"
@@ -144,6 +151,53 @@ static int cmd_run(const struct sandbox_config *c, const struct filter_set *fs)
         return res.exit_code;
 }
 
+static int cmd_image(const struct sandbox_config *c)
+{
+        struct dbx_error err = {0};
+        _cleanup_free_ char *cache = NULL;
+        const char *sub = c->argv[0];
+        if (image_cache_dir(c->image_cache, &cache, &err) < 0)
+                return fail(EXIT_USAGE, &err);
+        if (strcmp(sub, "ls") == 0)
+                return image_cache_list(cache, stdout, &err) < 0 ? fail(EXIT_USAGE, &err) : 0;
+        if (strcmp(sub, "rm") == 0) {
+                char removed[96];
+                if (image_cache_remove(cache, c->argv[1], removed, sizeof(removed), &err) < 0)
+                        return fail(EXIT_USAGE, &err);
+                printf("removed %s\n", removed);
+                return 0;
+        }
+        unsigned n;
+        if (image_cache_prune(cache, &n, &err) < 0)
+                return fail(EXIT_USAGE, &err);
+        printf("removed %u cache entries from %s\n", n, cache);
+        return 0;
+}
+
+/* --image: resolve, verify, unpack (or reuse), and turn its config into run options. */
+static int open_image(struct sandbox_config *c, struct image *img, struct dbx_error *err)
+{
+        _cleanup_free_ char *cache = NULL;
+        int r;
+        if ((r = image_cache_dir(c->image_cache, &cache, err)) < 0 || (r = image_open(c->image, cache, img, err)) < 0 ||
+            (r = image_apply(c, img, err)) < 0)
+                return r;
+        free(c->rootfs);
+        if (!(c->rootfs = strdup(img->rootfs)))
+                return dbx_error_set(err, ENOMEM, "out of memory");
+        snprintf(c->image_digest, sizeof(c->image_digest), "%s", img->manifest_digest);
+        snprintf(c->image_config_digest, sizeof(c->image_config_digest), "%s", img->config_digest);
+        c->image_reused = img->reused;
+        if (img->stats.special)
+                fprintf(stderr, "denybox: image: %llu device nodes, fifos or sockets not created (e.g. /%s)\n",
+                        (unsigned long long)img->stats.special, img->stats.special_example);
+        if (img->stats.setid)
+                fprintf(stderr, "denybox: image: setuid/setgid bits dropped from %llu files\n", (unsigned long long)img->stats.setid);
+        for (size_t i = 0; i < img->n_notes; i++)
+                fprintf(stderr, "denybox: %s\n", img->notes[i]);
+        return 0;
+}
+
 static int cmd_seccomp(const struct sandbox_config *c, const struct loaded_profile *lp, const struct filter_set *fs)
 {
         struct filter_host host = this_host();
@@ -230,6 +284,7 @@ int main(int argc, char **argv)
         struct loaded_profile lp = {0};
         struct filter_set fs = {0};
         _cleanup_close_ int out_dfd = -1;
+        struct image img = {0};
         int r = EXIT_USAGE;
 
         if (argc >= 2 && strcmp(argv[1], "verify") == 0)
@@ -247,6 +302,9 @@ int main(int argc, char **argv)
         case CMD_VERSION:
                 printf("denybox %s (build %s)\n", DENYBOX_VERSION, DENYBOX_BUILD_ID);
                 r = 0;
+                goto out;
+        case CMD_IMAGE:
+                r = cmd_image(&c);
                 goto out;
         case CMD_RUN:
         case CMD_ATTEST:
@@ -266,6 +324,12 @@ int main(int argc, char **argv)
         if (c.command == CMD_ATTEST)
                 config_default_attest_limits(&c);
 
+        /* 0. an image is verified and unpacked (or found in the cache) before anything else: a
+         *    refused image is bad input, and nothing is started */
+        if (c.image && open_image(&c, &img, &err) < 0) {
+                r = fail(EXIT_USAGE, &err);
+                goto out;
+        }
         /* 1. everything that can be checked before anything is created */
         if (c.command != CMD_SECCOMP && c.command != CMD_EXPLAIN && preflight(&c, &err) < 0) {
                 r = fail(EXIT_USAGE, &err);
@@ -337,11 +401,13 @@ int main(int argc, char **argv)
                 break;
         case CMD_HELP:
         case CMD_VERSION:
+        case CMD_IMAGE:
         case CMD_NONE:
                 r = EXIT_USAGE;
                 break;
         }
 out:
+        image_free(&img);
         filter_set_free(&fs);
         if (lp.p)
                 profile_free(lp.p);

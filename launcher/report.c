@@ -112,9 +112,15 @@ int report_markdown(const struct attestation *a, char **ret, size_t *ret_len, st
         fprintf(f, "Verdict: **%s** (%zu/%zu probes) · runtime: denybox %s · kernel: %s\n\n",
                 a->c->weaken ? "WEAKENED" : a->n_pass == a->n_rows ? "PASS" : "FAIL", a->n_pass, a->n_rows,
                 DENYBOX_VERSION, a->kernel);
-        fputs("- rootfs: ", f);
-        md_text(f, a->c->rootfs ? a->c->rootfs : "embedded");
-        fprintf(f, " (`%s`)\n", a->rootfs_digest);
+        if (a->c->image) {
+                fputs("- image: ", f);
+                md_text(f, a->c->image);
+                fprintf(f, ", manifest digest `%s`, config digest `%s`\n", a->rootfs_digest, a->c->image_config_digest);
+        } else {
+                fputs("- rootfs: ", f);
+                md_text(f, a->c->rootfs ? a->c->rootfs : "embedded");
+                fprintf(f, " (`%s`)\n", a->rootfs_digest);
+        }
         fprintf(f, "- seccomp profile: %s, sha256 `%s`\n", a->profile_name, a->profile_sha256);
         fprintf(f, "- compiled filter (BPF) sha256: `%s`\n", a->fs->bpf_sha256);
         fprintf(f, "- run id: `%s`\n", a->run_id);

@@ -5,10 +5,12 @@ set -euo pipefail
 packages=(
         gcc libc6-dev pkg-config meson ninja-build          # build
         libseccomp-dev libcap-dev libyajl-dev nettle-dev     # libraries (static archives included)
+        libarchive-dev libzstd-dev zlib1g-dev liblz4-dev liblzma-dev libbz2-dev libacl1-dev # --image (static archives included)
         check                                                # unit suites
         busybox-static jq util-linux bsdutils procps python3 # integration tests: a shell rootfs, JSON, setpriv, script, pgrep, a dynamic program
         libxml2-utils                                        # JUnit XML validation (xmllint)
         python3-jsonschema python3-yaml                      # the bundle schema (JSON Schema 2020-12), the CI workflow YAML
+        umoci skopeo                                         # image tests: build and copy OCI images offline
 )
 [ "${DENYBOX_WITH_BENCH:-0}" = 1 ] && packages+=(bubblewrap hyperfine time gnuplot-nox)
 [ "${DENYBOX_WITH_FUZZ:-0}" = 1 ] && packages+=(clang libclang-rt-14-dev)
