@@ -17,6 +17,8 @@
 #define MAX_VOLUMES 32
 #define MAX_ENV 256
 #define MAX_ARGS 4096
+#define STOP_TIMEOUT_DEFAULT 10 /* s, as `docker stop` */
+#define SETUP_TIMEOUT_SEC 60   /* the sandbox must be set up within this, whatever --timeout says */
 #define ARG_TOTAL_MAX (2 * 1024 * 1024) /* argv + envp under the default 8 MiB stack rlimit */
 
 enum command {
@@ -42,6 +44,7 @@ enum weaken_layer {
         WEAKEN_CAPS, WEAKEN_NNP, WEAKEN_USER, WEAKEN_PIDNS, WEAKEN_UTS, WEAKEN_CGROUPNS,
         WEAKEN_PROC_MASK, WEAKEN_DEV, WEAKEN_SYS, WEAKEN_TMP_NOEXEC, WEAKEN_FDS, WEAKEN_SESSION,
         WEAKEN_INIT, WEAKEN_LIMITS,
+        WEAKEN_STDIO,  /* the payload gets the caller's own 0/1/2 (stdout stays captured in attest) */
         _WEAKEN_MAX,
 };
 
@@ -76,6 +79,7 @@ struct sandbox_config {
 
         struct limits limits;
         unsigned timeout_sec;         /* 0: none */
+        unsigned stop_timeout_sec;    /* grace after a forwarded TERM/INT before the sandbox is killed */
 
         char *output_dir;             /* attest: where the bundle goes */
         bool json;                    /* attest: print the bundle JSON on stdout */
