@@ -105,6 +105,7 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
                 probe_report_free(&a.report);
                 a.report = (struct probe_report){0};
         }
+        memcpy(ctx.stdio_ino, a.res.stdio_ino, sizeof(ctx.stdio_ino));
         a.report.ctx = &ctx;
         if (attest_adjudicate(&a) < 0) {
                 r = dbx_error_set(err, ENOMEM, "out of memory");

@@ -119,9 +119,9 @@ const struct probe_def probe_catalogue[] = {
                     "/proc/kcore absent or the null device; /proc/sys read-only", LAYER_PROC_MASK, "proc-mask",
                     probe_value_proc_mask),
         ERRNO_PROBE("PR-TIOCSTI-1", "ioctl(0, TIOCSTI, \" \")", "EPERM(1) | ENOTTY(25) | EIO(5)", LAYER_SESSION,
-                    "session", EPERM, ENOTTY, EIO),
+                    "session stdio", EPERM, ENOTTY, EIO),
         ERRNO_PROBE("PR-TIOCSTI-2", "ioctl(0, (1UL << 32) | TIOCSTI, \" \") (high bits a filter may miss)",
-                    "EPERM(1) | ENOTTY(25) | EIO(5)", LAYER_SESSION, "session", EPERM, ENOTTY, EIO),
+                    "EPERM(1) | ENOTTY(25) | EIO(5)", LAYER_SESSION, "session stdio", EPERM, ENOTTY, EIO),
 
         /* ---- seccomp: the kernel's own errno differs ---- */
         ERRNO_PROBE("PR-KEYCTL-1", "keyctl(9999, 0, 0, 0, 0) (the kernel would say EOPNOTSUPP)", "EPERM(1)",
@@ -155,13 +155,18 @@ const struct probe_def probe_catalogue[] = {
         VALUE_PROBE("PR-MEM-1", "in a child, mmap (huge pages where possible) and touch memory + 16 MiB",
                     "ENOMEM(12), or the child killed by SIGKILL (1009)", LAYER_LIMITS, "limits",
                     probe_value_memory),
+
+        /* ---- stdio (issue 10): the payload holds no descriptor of the caller's ---- */
+        VALUE_PROBE("PR-STDIO-1", "fstat(0), fstat(1), fstat(2)",
+                    "each is the pipe the launcher created for it (same inode): relayed, not the caller's fd",
+                    LAYER_STDIO, "stdio", probe_value_stdio),
 };
 const size_t probe_catalogue_len = ELEMENTSOF(probe_catalogue);
 
 const char *const probe_control_layers[] = {
         "net", "seccomp", "exec-once", "env", "ro-root", "ro-in", "caps", "nnp", "user", "pidns", "uts",
         "cgroupns", "proc-mask", "dev", "sys", "tmp-noexec", "fds", "session", "init", "limits",
-        PROBE_CONTROL_ROOTFS_DOCKER_SOCK, PROBE_CONTROL_OUT_UNWRITABLE, NULL,
+        "stdio", PROBE_CONTROL_ROOTFS_DOCKER_SOCK, PROBE_CONTROL_OUT_UNWRITABLE, NULL,
 };
 
 static const char *const layer_names[_LAYER_MAX] = {
@@ -187,6 +192,7 @@ static const char *const layer_names[_LAYER_MAX] = {
         [LAYER_SESSION] = "session",
         [LAYER_INIT] = "init",
         [LAYER_LIMITS] = "limits",
+        [LAYER_STDIO] = "stdio",
 };
 
 static const char *const verdict_names[] = {

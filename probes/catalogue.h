@@ -38,6 +38,7 @@ enum probe_layer {
         LAYER_SESSION,    /* setsid: no controlling terminal */
         LAYER_INIT,       /* pid 1 init not dumpable */
         LAYER_LIMITS,     /* pids and memory limits (cgroup or rlimit) */
+        LAYER_STDIO,      /* 0/1/2 are the launcher's relayed pipes, not the caller's fds */
         _LAYER_MAX,
 };
 
@@ -78,6 +79,7 @@ struct probe_context {
         long long pids_limit;   /* tasks, or -1 */
         long long memory;       /* bytes, or -1 */
         const char *hostname;
+        unsigned long long stdio_ino[3]; /* the inodes of the pipes the payload got as 0/1/2, 0: unknown */
 };
 
 /* The whole report of one probe run. */
@@ -163,6 +165,8 @@ enum verdict probe_value_dev(const struct probe_observation *o, const struct pro
 enum verdict probe_value_proc_mask(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
 enum verdict probe_value_pids(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
 enum verdict probe_value_memory(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
+/* probe_stdio.c */
+enum verdict probe_value_stdio(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
 bool probe_check_env_exact(const struct probe_report *r, char *why, size_t why_size);
 
 /* The set PR-ENV-2 requires, and the /dev PR-DEV-1 requires ("name:c" device, "name:l" symlink). */

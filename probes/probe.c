@@ -316,6 +316,8 @@ static const struct probe_fn {
         { "PR-ENV-2", probe_env_exact },
         { "PR-PIDS-1", probe_pids },
         { "PR-MEM-1", probe_memory },
+        /* stdio (issue 10) */
+        { "PR-STDIO-1", probe_stdio },
 };
 
 static struct obs results[ELEMENTSOF(probes)];

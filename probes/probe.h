@@ -50,6 +50,9 @@ int in_child(int (*fn)(int), int arg, char *note, size_t note_size);
 /* record() with in_child's note in brackets after what. */
 void record_child(struct obs *o, int err, const char *what, const char *note);
 
+/* probe_stdio.c */
+void probe_stdio(struct obs *o);
+
 /* observe_kernel.c */
 void probe_userns(struct obs *o);
 void probe_mount2(struct obs *o);

@@ -111,7 +111,7 @@ static bool net_ok(const char *text, char *why, size_t size)
  * set-up controls. */
 static const char *const weaken_layers[] = { "net", "seccomp", "exec-once", "env", "ro-root", "ro-in", "caps",
         "nnp", "user", "pidns", "uts", "cgroupns", "proc-mask", "dev", "sys", "tmp-noexec", "fds", "session", "init",
-        "limits", "rootfs-docker-sock", "out-unwritable" };
+        "limits", "stdio", "rootfs-docker-sock", "out-unwritable" };
 
 static bool is_weaken_layer(const char *w, size_t len)
 {
