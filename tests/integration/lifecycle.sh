@@ -17,20 +17,26 @@ gcc -O2 -static -pthread -o "$T/r/bin/attack" "$(dirname "$0")/attack.c" || exit
 chmod 0755 "$T/r/bin/attack"
 R=(--rootfs "$T/r")
 now() { date +%s; }
+# run_bounded SECONDS ARGS...: run_db, but SIGKILLed after SECONDS (the old code hung forever here)
+run_bounded() {
+        local s=$1; shift
+        timeout -s KILL "$s" "$DENYBOX" "$@" >"$T/out" 2>"$T/err"
+        rc=$?
+}
 not_has() { ! grep -q -- "$1" "$2"; }
 not_timed_out() { ! grep -q "timed out" "$T/err"; }
 one_line_has() { one_line "$2" && grep -q -- "$1" "$2"; }
 
 # One deadline: exec traffic never extends it.
 t0=$(now)
-run_db run "${R[@]}" --timeout 2 -- /bin/attack execloop 256
+run_bounded 30 run "${R[@]}" --timeout 2 -- /bin/attack execloop 256
 t=$(($(now) - t0))
 check "256 threads looping execve: --timeout 2 still ends the run with 124 (rc=$rc)" [ $rc = 124 ]
 check "... and says so" has "timed out after 2 s" "$T/err"
 check "... within 10 s, not later (took ${t} s)" [ $t -lt 10 ]
 
 # The supervisor keeps serving after notifiers die mid-call.
-run_db run "${R[@]}" --timeout 120 -- /bin/attack killstorm
+run_bounded 120 run "${R[@]}" --timeout 100 -- /bin/attack killstorm
 check "after the kill storm the final execve got EPERM (rc=$rc: $(tail -c 100 "$T/out"))" has "final execve errno=1$" "$T/out"
 check "... and its log line" has 'execve("/final-exec-marker") -> Operation not permitted' "$T/err"
 
@@ -43,7 +49,7 @@ cat >"$T/noprctl.json" <<'J'
 {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["prctl"], "action": "SCMP_ACT_ERRNO"}]}
 J
 chmod a+r "$T"/*.json
-run_db run "${R[@]}" --timeout 60 --security-opt seccomp="$T/noinit.json" -- /bin/sh -c 'exit 5'
+run_bounded 120 run "${R[@]}" --timeout 60 --security-opt seccomp="$T/noinit.json" -- /bin/sh -c 'exit 5'
 check "a profile denying rt_sigtimedwait/wait4/rt_sigprocmask: the payload's status comes back (rc=$rc)" [ $rc = 5 ]
 check "... with no timeout (init reaped and exited)" not_timed_out
 mkdir -p "$T/hostdir" && touch "$T/hostdir/HOSTMARKER" && chmod -R a+rwX "$T/hostdir"
