@@ -51,6 +51,7 @@ struct sandbox_step {
         const char *name;
         const char *why;
         int weakened_by;   /* the enum weaken_layer that skips or changes this step, or -1 */
+        bool after_handoff; /* runs after the exec listener is handed to the launcher */
 };
 
 /* The child's steps, in order (for `denybox explain`). */
