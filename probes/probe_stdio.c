@@ -9,7 +9,6 @@
  * different inodes, FAIL. */
 #include "catalogue.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,33 +44,30 @@ void probe_stdio(struct obs *o)
 }
 #endif
 
-static enum verdict stdio_say(enum verdict v, char *why, size_t why_size, const char *fmt, ...)
-{
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, why_size, fmt, ap);
-        va_end(ap);
-        return v;
-}
-
 /* PR-STDIO-1: "0=fifo:INO 1=fifo:INO 2=fifo:INO" against the launcher's own pipes. */
 enum verdict probe_value_stdio(const struct probe_observation *o, const struct probe_context *ctx, char *why,
                                size_t why_size)
 {
-        if (!ctx || !ctx->stdio_ino[0] || !ctx->stdio_ino[1] || !ctx->stdio_ino[2])
-                return stdio_say(VERDICT_UNVERIFIED, why, why_size, "the launcher's pipe inodes are unknown");
+        if (!ctx || !ctx->stdio_ino[0] || !ctx->stdio_ino[1] || !ctx->stdio_ino[2]) {
+                snprintf(why, why_size, "the launcher's pipe inodes are unknown");
+                return VERDICT_UNVERIFIED;
+        }
         const char *p = o->value;
         for (int fd = 0; fd < 3; fd++) {
                 char k[8];
                 unsigned long long ino;
                 int used = 0;
-                if (sscanf(p, " %*d=%7[a-z]:%llu%n", k, &ino, &used) != 2 || used == 0)
-                        return stdio_say(VERDICT_UNVERIFIED, why, why_size, "malformed stdio view '%.80s'", o->value);
+                if (sscanf(p, " %*d=%7[a-z]:%llu%n", k, &ino, &used) != 2 || used == 0) {
+                        snprintf(why, why_size, "malformed stdio view '%.80s'", o->value);
+                        return VERDICT_UNVERIFIED;
+                }
                 p += used;
-                if (strcmp(k, "fifo") != 0 || ino != ctx->stdio_ino[fd])
-                        return stdio_say(VERDICT_FAIL, why, why_size,
-                                         "fd %d is %s:%llu, not the launcher's pipe (fifo:%llu): a descriptor of the caller's",
-                                         fd, k, ino, ctx->stdio_ino[fd]);
+                if (strcmp(k, "fifo") != 0 || ino != ctx->stdio_ino[fd]) {
+                        snprintf(why, why_size, "fd %d is %s:%llu, not the launcher's pipe (fifo:%llu): a descriptor of the caller's",
+                                 fd, k, ino, ctx->stdio_ino[fd]);
+                        return VERDICT_FAIL;
+                }
         }
-        return stdio_say(VERDICT_PASS, why, why_size, "0, 1 and 2 are the launcher's own pipes");
+        snprintf(why, why_size, "0, 1 and 2 are the launcher's own pipes");
+        return VERDICT_PASS;
 }

@@ -12,9 +12,7 @@
 # Waits are bounded loosely (never a verdict on speed): a broken launcher hangs or takes minutes.
 . "$(dirname "$0")/common.sh"
 make_busybox_rootfs "$T/r"
-command -v gcc >/dev/null || { echo "gcc is needed to build the in-sandbox attack"; exit 77; }
-gcc -O2 -static -pthread -o "$T/r/bin/attack" "$(dirname "$0")/attack.c" || exit 77
-chmod 0755 "$T/r/bin/attack"
+add_attack_binary "$T/r"
 R=(--rootfs "$T/r")
 now() { date +%s; }
 # run_bounded SECONDS ARGS...: run_db, but SIGKILLed after SECONDS (the old code hung forever here)

@@ -10,9 +10,7 @@
 . "$(dirname "$0")/common.sh"
 not_has() { ! grep -q -- "$1" "$2"; }
 make_busybox_rootfs "$T/r"
-command -v gcc >/dev/null || { echo "gcc is needed to build the in-sandbox attack"; exit 77; }
-gcc -O2 -static -pthread -o "$T/r/bin/attack" "$(dirname "$0")/attack.c" || exit 77
-chmod 0755 "$T/r/bin/attack"
+add_attack_binary "$T/r"
 R=(--rootfs "$T/r")
 PY=/usr/bin/python3
 

@@ -36,3 +36,11 @@ make_busybox_rootfs() {
         echo "nonroot:x:65532:65532::/home/nonroot:/bin/sh" >"$r/etc/passwd"
         chmod -R a+rX "$r"
 }
+
+# add_attack_binary ROOT: the in-sandbox attacks (lib/attack.c, copied beside this file by
+# as-user.sh) built static into ROOT/bin/attack; exit 77 without a compiler.
+add_attack_binary() {
+        command -v gcc >/dev/null || { echo "gcc is needed to build the in-sandbox attack"; exit 77; }
+        gcc -O2 -static -pthread -o "$1/bin/attack" "$(dirname "$0")/attack.c" || exit 77
+        chmod 0755 "$1/bin/attack"
+}
