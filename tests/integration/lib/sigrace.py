@@ -4,7 +4,9 @@
 # of its namespace with the default disposition, drops it).  Spins reading /proc/PID/status of CMD
 # and of its child (the sandbox's init): the TERM is sent as soon as CMD blocks SIGTERM and the
 # child does not (a hit), or else once both block it, or after 5 s.  Then waits up to 30 s for CMD
-# to end (SIGKILL if not: a hang).  Prints "runs=N hits=H hung=K codes=...".
+# to end (SIGKILL if not: a hang).  Prints "runs=N hits=H hung=K codes=...".  A "hit" is only an
+# aim: an init waiting in sigwaitinfo also shows the signals it waits for as unblocked (the kernel
+# unblocks them for the wait), so only hung=0 is a verdict.
 import collections, os, signal, subprocess, sys, time
 
 TERM = 1 << (signal.SIGTERM - 1)
