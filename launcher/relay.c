@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 int relay_stdio_sanitize(void)
@@ -38,7 +39,7 @@ int relay_open(struct relay *r, struct dbx_error *err)
                 int fds[2];
                 if (pipe2(fds, O_CLOEXEC) < 0) {
                         int e = errno;
-                        relay_finish(r);
+                        relay_finish(r, -1);
                         return dbx_error_set(err, e, "cannot create the stdio pipes: %s", strerror(e));
                 }
                 r->p[i].child = i == 0 ? fds[0] : fds[1];
@@ -183,12 +184,26 @@ int relay_start(struct relay *r, bool relay_stdin, bool relay_stdout, struct dbx
         return 0;
 }
 
-void relay_finish(struct relay *r)
+bool relay_finish(struct relay *r, int drain_ms)
 {
-        /* stdout and stderr end by themselves: every writer is gone with the pid namespace */
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += drain_ms / 1000;
+        until.tv_nsec += (drain_ms % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000L;
+        }
+        /* stdout and stderr end by themselves: every writer is gone with the pid namespace; only
+         * a caller that does not read can hold them */
+        bool done = true;
         for (int i = 1; i < 3; i++)
                 if (r->p[i].threaded) {
-                        pthread_join(r->p[i].thread, NULL);
+                        if (drain_ms >= 0 ? pthread_timedjoin_np(r->p[i].thread, NULL, &until) != 0
+                                          : pthread_join(r->p[i].thread, NULL) != 0) {
+                                pthread_detach(r->p[i].thread);
+                                done = false;
+                        }
                         r->p[i].threaded = false;
                 }
         /* stdin may wait on the caller forever (a terminal): stop it */
@@ -205,10 +220,13 @@ void relay_finish(struct relay *r)
                         r->stop[i] = -1;
                 }
         for (int i = 0; i < 3; i++) {
-                if (r->p[i].parent >= 0)
+                if (done && r->p[i].parent >= 0) /* (an abandoned copy still uses its own) */
                         close(r->p[i].parent);
                 if (r->p[i].child >= 0)
                         close(r->p[i].child);
-                r->p[i].parent = r->p[i].child = -1;
+                r->p[i].child = -1;
+                if (done)
+                        r->p[i].parent = -1;
         }
+        return done;
 }

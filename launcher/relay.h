@@ -40,8 +40,10 @@ int relay_install(struct relay *r, struct dbx_error *err);
 void relay_close_child_ends(struct relay *r);
 /* Start copying: stdin (when relay_stdin), stdout (unless it is captured), stderr. */
 int relay_start(struct relay *r, bool relay_stdin, bool relay_stdout, struct dbx_error *err);
-/* After the sandbox is gone: wait for stdout/stderr to drain, stop the stdin copy, close all. */
-void relay_finish(struct relay *r);
+/* After the sandbox is gone: wait for stdout/stderr to drain (at most drain_ms, or for ever if
+ * negative), stop the stdin copy, close all.  False if a copy was abandoned (the caller did not
+ * read): it still uses r, which must then not be freed. */
+bool relay_finish(struct relay *r, int drain_ms);
 /* A copy loop (exposed for the benchmark): returns bytes copied, or a negative errno.  With
  * stop >= 0 it waits in poll() and returns when stop becomes readable. */
 long long relay_copy(int from, int to, int stop);

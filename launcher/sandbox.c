@@ -613,7 +613,7 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, con
                 bool capture_stdout, struct sandbox_result *res, struct dbx_error *err)
 {
         _cleanup_close_ int pidfd = -1;
-        struct relay stdio;
+        struct relay *stdio = calloc(1, sizeof(*stdio)); /* heap: a copy thread may outlive us (below) */
         int sv[2], r;
 
         *res = (struct sandbox_result){.sup = {.listener = -1, .policy = fs->exec}, .cg = {.v2_fd = -1}};
@@ -625,13 +625,14 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, con
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
                 return dbx_error_set(err, errno, "socketpair: %s", strerror(errno));
         _cleanup_close_ int sync = sv[0];
-        if ((r = relay_open(&stdio, err)) < 0) {
+        if (!stdio || (r = relay_open(stdio, err)) < 0) {
                 close(sv[1]);
-                return r;
+                free(stdio);
+                return stdio ? r : dbx_error_set(err, ENOMEM, "out of memory");
         }
         for (int i = 0; i < 3; i++) {
                 struct stat st;
-                if (fstat(stdio.p[i].child, &st) == 0)
+                if (fstat(stdio->p[i].child, &st) == 0)
                         res->stdio_ino[i] = (unsigned long long)st.st_ino;
         }
 
@@ -639,7 +640,8 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, con
         static const struct limits no_limits = {-1, -1, -1, -1};
         if ((r = cgroup_prepare(config_weakened(c, WEAKEN_LIMITS) ? &no_limits : &c->limits, false, &res->cg, err)) < 0) {
                 close(sv[1]);
-                relay_finish(&stdio);
+                relay_finish(stdio, -1);
+                free(stdio);
                 return r;
         }
 
@@ -659,23 +661,29 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, con
         if (pid < 0) {
                 int e = errno;
                 close(sv[1]);
-                relay_finish(&stdio);
+                relay_finish(stdio, -1);
+                free(stdio);
                 cgroup_remove(&res->cg);
                 sigprocmask(SIG_SETMASK, &old, NULL);
                 return sigfd < 0 ? dbx_error_set(err, e, "signalfd: %s", strerror(e)) : clone_error(e, namespaces, err);
         }
         if (pid == 0) {
-                struct child_ctx x = {.c = c, .fs = fs, .p = p, .cg = &res->cg, .sync = sv[1], .stdio = &stdio,
+                struct child_ctx x = {.c = c, .fs = fs, .p = p, .cg = &res->cg, .sync = sv[1], .stdio = stdio,
                                       .capture = capture_stdout};
                 close(sv[0]);
                 sandbox_child(&x);
         }
         close(sv[1]);
-        relay_close_child_ends(&stdio);
+        relay_close_child_ends(stdio);
 
-        r = supervise_child(c, pid, pidfd, sync, in_cgroup, &stdio, capture_stdout, sigfd, deadline_ms, res, err);
+        r = supervise_child(c, pid, pidfd, sync, in_cgroup, stdio, capture_stdout, sigfd, deadline_ms, res, err);
         sandbox_collect_status(pidfd, res);
-        relay_finish(&stdio); /* the payload's output drained before we return */
+        /* The payload's output is drained before we return, however slowly the caller reads it,
+         * unless the run was killed: then the caller gets what it takes within a second, and a
+         * copy the caller does not read is abandoned (and its memory with it) rather than hold
+         * the deadline up. */
+        if (relay_finish(stdio, res->timed_out || res->stop_killed ? 1000 : -1))
+                free(stdio);
         sigprocmask(SIG_SETMASK, &old, NULL);
         res->oom_killed = cgroup_oom_killed(&res->cg);
         cgroup_remove(&res->cg);

@@ -33,6 +33,19 @@ check "256 threads looping execve: --timeout 2 still ends the run with 124 (rc=$
 check "... and says so" has "timed out after 2 s" "$T/err"
 check "... within 10 s, not later (took ${t} s)" [ $t -lt 10 ]
 
+# ... nor does a caller that never reads the payload's output (the relay waits on it).
+mkfifo "$T/fifo"
+sleep 120 <"$T/fifo" &
+holder=$!
+t0=$(now)
+timeout -s KILL 60 "$DENYBOX" run "${R[@]}" --timeout 2 -- /bin/busybox yes >"$T/fifo" 2>"$T/err"
+rc=$?
+t=$(($(now) - t0))
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+check "stdout never read: --timeout 2 still ends the run with 124 (rc=$rc)" [ $rc = 124 ]
+check "... within 20 s (took ${t} s)" [ $t -lt 20 ]
+
 # The supervisor keeps serving after notifiers die mid-call.
 run_bounded 120 run "${R[@]}" --timeout 100 -- /bin/attack killstorm
 check "after the kill storm the final execve got EPERM (rc=$rc: $(tail -c 100 "$T/out"))" has "final execve errno=1$" "$T/out"
