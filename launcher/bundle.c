@@ -193,8 +193,10 @@ static void gen_steps(yajl_gen g, const struct attestation *a)
                  config_weakened(c, WEAKEN_CGROUPNS) ? " (skipped)" : "");
         step(g, "clone", handed_off || res->established ? "ok" : "failed", d);
         step(g, "write_maps", handed_off ? "ok" : "failed", NULL);
+        bool own = res->sup.n_log > 0 && res->sup.log[0].own_exec;
         for (size_t i = 0; i < n; i++) {
-                const char *r = handed_off ? "ok" : "not reached or failed";
+                /* the steps after the hand-off are proven by denybox's own exec arriving */
+                const char *r = (steps[i].after_handoff ? own : handed_off) ? "ok" : "not reached or failed";
                 char changed[96] = "";
                 if (steps[i].weakened_by >= 0 && config_weakened(c, (enum weaken_layer)steps[i].weakened_by)) {
                         snprintf(changed, sizeof(changed), "weakened (--weaken %s)", weaken_name((enum weaken_layer)steps[i].weakened_by));
@@ -210,8 +212,6 @@ static void gen_steps(yajl_gen g, const struct attestation *a)
                 }
                 step(g, steps[i].name, r, steps[i].why);
         }
-        bool own = res->sup.n_log > 0 && res->sup.log[0].own_exec;
-        step(g, "fork_payload", own ? "ok" : "not reached or failed", "pid 1 stays as init");
         step(g, "exec_payload", own ? "ok" : "failed", own ? "the single exec the supervisor allowed" : NULL);
         snprintf(d, sizeof(d), res->timed_out ? "killed by the timeout" : res->exited ? "exit %d" : "killed by signal %d",
                  res->exited ? res->exit_code : res->signal);

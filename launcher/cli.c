@@ -22,7 +22,7 @@ const char *weaken_name(enum weaken_layer w)
         static const char *const names[_WEAKEN_MAX] = {
                 "net", "seccomp", "exec-once", "env", "ro-root", "ro-in", "caps", "nnp", "user", "pidns",
                 "uts", "cgroupns", "proc-mask", "dev", "sys", "tmp-noexec", "fds", "session", "init", "limits",
-                "host-root", "tmp-inodes",
+                "host-root", "tmp-inodes", "stdio",
         };
         return w < _WEAKEN_MAX ? names[w] : "?";
 }
@@ -61,6 +61,7 @@ void config_init(struct sandbox_config *c)
                 .uid_expected = SANDBOX_UID_DEFAULT,
                 .gid_expected = SANDBOX_GID_DEFAULT,
                 .tmp_size = TMPFS_SIZE_DEFAULT,
+                .stop_timeout_sec = STOP_TIMEOUT_DEFAULT,
                 .limits = {.pids = -1, .memory = -1, .memory_swap = -1, .cpus_milli = -1},
         };
 }
@@ -402,7 +403,7 @@ enum {
         OPT_ROOTFS = 0x100, OPT_TMPFS, OPT_NETWORK, OPT_READ_ONLY, OPT_CAP_DROP, OPT_CAP_ADD,
         OPT_SECURITY_OPT, OPT_ENV_FILE, OPT_PIDS_LIMIT, OPT_MEMORY_SWAP, OPT_CPUS, OPT_TIMEOUT,
         OPT_JSON, OPT_RM, OPT_PRIVILEGED, OPT_NS_PID, OPT_NS_IPC, OPT_NS_UTS, OPT_NS_USER,
-        OPT_NS_CGROUP, OPT_DEVICE, OPT_BPF_OUT, OPT_WEAKEN,
+        OPT_NS_CGROUP, OPT_DEVICE, OPT_BPF_OUT, OPT_WEAKEN, OPT_STOP_TIMEOUT,
         OPT_IMAGE, OPT_IMAGE_CACHE, OPT_ENTRYPOINT,
 };
 
@@ -425,6 +426,7 @@ static const struct option long_options[] = {
         {"memory-swap", required_argument, NULL, OPT_MEMORY_SWAP},
         {"cpus", required_argument, NULL, OPT_CPUS},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT},
         {"output", required_argument, NULL, 'o'},
         {"json", no_argument, NULL, OPT_JSON},
         {"bpf-out", required_argument, NULL, OPT_BPF_OUT},
@@ -533,6 +535,11 @@ static int parse_option(struct sandbox_config *c, int opt, const char *arg, stru
                 if (parse_u64(arg, 31 * 24 * 3600, &n) < 0 || n == 0)
                         return dbx_error_set(err, EINVAL, "--timeout '%s': expected whole seconds between 1 and 2678400", arg);
                 c->timeout_sec = (unsigned)n;
+                return 0;
+        case OPT_STOP_TIMEOUT:
+                if (parse_u64(arg, 3600, &n) < 0)
+                        return dbx_error_set(err, EINVAL, "--stop-timeout '%s': expected whole seconds between 0 and 3600", arg);
+                c->stop_timeout_sec = (unsigned)n;
                 return 0;
         case 'o':
                 free(c->output_dir);

@@ -20,6 +20,8 @@
 #define MAX_VOLUMES 32
 #define MAX_ENV 256
 #define MAX_ARGS 4096
+#define STOP_TIMEOUT_DEFAULT 10 /* s, as `docker stop` */
+#define SETUP_TIMEOUT_SEC 60   /* the sandbox must be set up within this, whatever --timeout says */
 #define ARG_TOTAL_MAX (2 * 1024 * 1024) /* argv + envp under the default 8 MiB stack rlimit */
 #define ENV_FILE_MAX_BYTES (4 * 1024 * 1024) /* --env-file: twice what one exec can carry */
 #define MEMORY_MIN_BYTES (6 * 1024 * 1024)   /* --memory: the smallest limit setup and init run under */
@@ -50,6 +52,8 @@ enum weaken_layer {
         WEAKEN_INIT, WEAKEN_LIMITS,
         /* mounts and identity (issue 9) */
         WEAKEN_HOST_ROOT, WEAKEN_TMP_INODES,
+        /* stdio (issue 10) */
+        WEAKEN_STDIO,  /* the payload gets the caller's own 0/1/2 (stdout stays captured in attest) */
         _WEAKEN_MAX,
 };
 
@@ -84,6 +88,7 @@ struct sandbox_config {
 
         struct limits limits;
         unsigned timeout_sec;         /* 0: none */
+        unsigned stop_timeout_sec;    /* grace after a forwarded TERM/INT before the sandbox is killed */
 
         char *output_dir;             /* attest: where the bundle goes */
         bool json;                    /* attest: print the bundle JSON on stdout */

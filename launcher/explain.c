@@ -89,11 +89,10 @@ int explain_print(const struct sandbox_config *c, const struct filter_set *fs, c
                 euid == 0 ? "never mapped; inside 0 (denybox's setup, --user 0) is the overflow id " STR(SANDBOX_OVERFLOW_ID)
                             " (nobody); every host file whose owner is unmapped shows as " STR(SANDBOX_OVERFLOW_ID) :
                             "not mapped (unprivileged: only the caller's own ids)");
-        fprintf(f, "\ninside (the sandbox's init, before its single exec)\n");
+        fprintf(f, "\ninside (the sandbox's pid 1; after fork_payload, pid 2 before its single exec)\n");
         for (size_t i = 0; i < n; i++)
                 fprintf(f, "  %2zu. %-24s %s\n", step++, steps[i].name, steps[i].why);
-        fprintf(f, "  %2zu. %-24s %s\n", step++, "fork", "pid 1 stays as init: never execs, not dumpable, reaps, forwards TERM/INT/HUP");
-        fprintf(f, "  %2zu. %-24s %s\n", step++, "exec", "in pid 2: the payload, the one exec the supervisor lets through");
+        fprintf(f, "  %2zu. %-24s %s\n", step++, "exec_payload", "in pid 2: the payload, the one exec the supervisor lets through");
 
         fprintf(f, "\nmounts\n");
         fprintf(f, "  /           %s, read-only, nosuid, nodev (every mount nested in it too)\n", c->rootfs ? c->rootfs : "embedded tmpfs (distroless skeleton)");
@@ -124,6 +123,11 @@ int explain_print(const struct sandbox_config *c, const struct filter_set *fs, c
                 fprintf(f, " %s=%s", limit_kind_name((enum limit_kind)k), limit_mech_label((enum limit_kind)k, plan.mech[k]));
         fprintf(f, "\n");
         if (c->timeout_sec)
-                fprintf(f, "timeout: %u s, then SIGKILL through the pidfd\n", c->timeout_sec);
+                fprintf(f, "timeout: %u s from the start (one deadline, setup included), then SIGKILL through the pidfd\n",
+                        c->timeout_sec);
+        fprintf(f, "signals: TERM INT HUP QUIT USR1 USR2 forwarded; %u s after a TERM/INT, or at a second one, SIGKILL\n",
+                c->stop_timeout_sec);
+        fprintf(f, "stdio: %s\n", config_weakened(c, WEAKEN_STDIO) ? "the caller's own 0/1/2 (--weaken stdio)"
+                                                                      : "denybox's pipes, relayed (the payload holds no fd of the caller's)");
         return 0;
 }

@@ -16,6 +16,7 @@
 #include "outfile.h"
 #include "image.h"
 #include "preflight.h"
+#include "relay.h"
 #include "sandbox.h"
 #include "verify.h"
 #include "version.h"
@@ -49,13 +50,15 @@ static const char usage[] =
         "  -w, --workdir DIR            working directory inside\n"
         "  --pids-limit N, -m/--memory SIZE, --memory-swap SIZE, --cpus N\n"
         "                               limits: cgroup v2, else v1, else rlimit (explain says which)\n"
-        "  --timeout SECONDS            kill the sandbox after this long\n"
+        "  --timeout SECONDS            kill the sandbox after this long (setup included)\n"
+        "  --stop-timeout SECONDS       after a forwarded SIGTERM/SIGINT, kill the sandbox after this\n"
+        "                               long (default 10; a second TERM/INT kills it at once)\n"
         "  -o, --output DIR             attest: where the bundle goes (default ./denybox-evidence)\n"
         "  --json                       attest: print the bundle on stdout\n"
         "  --weaken LAYER               TEST ONLY: remove one layer (negative control; never an\n"
         "                               attestation): net seccomp exec-once env ro-root ro-in caps nnp\n"
         "                               user pidns uts cgroupns proc-mask dev sys tmp-noexec fds\n"
-        "                               session init limits\n"
+        "                               session init limits stdio\n"
         "Refused: --privileged, --network host, --pid/--ipc/--uts/--userns host, --cap-add,\n"
         "         --device, -t, seccomp=unconfined, engine sockets as volumes.\n"
         "Exit codes: run: the payload's status (128+N for signal N), 124 timeout, 126/127 payload\n"
@@ -131,12 +134,12 @@ static int cmd_run(const struct sandbox_config *c, const struct filter_set *fs)
         for (size_t i = 0; i < res.sup.n_log; i++) {
                 const struct exec_attempt *e = &res.sup.log[i];
                 char path[4 * sizeof(e->path)];
+                if (i == EXEC_LOG_MAX - EXEC_LOG_TAIL && res.sup.n_dropped)
+                        fprintf(stderr, "denybox: %zu more exec attempts not logged\n", res.sup.n_dropped);
                 if (!e->allowed) /* the path is the payload's: escaped, it can neither forge lines nor drive the terminal */
                         fprintf(stderr, "denybox: exec denied: pid %d %s(\"%s\") -> %s\n", (int)e->pid, e->syscall,
                                 escape_for_terminal(e->path, path, sizeof(path)), strerror(e->err));
         }
-        if (res.sup.n_dropped)
-                fprintf(stderr, "denybox: %zu more exec attempts not logged\n", res.sup.n_dropped);
         sandbox_result_free(&res);
         if (r < 0 || !res.established) {
                 int code = res.setup == SETUP_PAYLOAD_NOT_FOUND ? 127 : res.setup == SETUP_PAYLOAD_NOT_EXEC ? 126 : EXIT_SANDBOX_FAILED;
@@ -287,6 +290,10 @@ int main(int argc, char **argv)
         struct image img = {0};
         int r = EXIT_USAGE;
 
+        /* A closed 0/1/2 becomes /dev/null before anything opens a fd that could land there (the
+         * probe's memfd on fd 1, a listener on fd 0...). */
+        if (relay_stdio_sanitize() < 0)
+                return EXIT_SANDBOX_FAILED;
         if (argc >= 2 && strcmp(argv[1], "verify") == 0)
                 return cmd_verify(argc - 1, argv + 1);
         config_init(&c);

@@ -7,7 +7,9 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <poll.h>
 #include <linux/filter.h>
+#include <linux/openat2.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <sched.h>
@@ -28,6 +30,7 @@
 #include "sandbox_wait.h"
 #include "mounts.h"
 #include "privs.h"
+#include "relay.h"
 
 /* (the cgroup namespace comes later: enter_cgroup_namespace) */
 #define SANDBOX_NAMESPACES \
@@ -40,12 +43,15 @@ struct child_ctx {
         const struct sandbox_payload *p;
         const struct cgroup_plan *cg;
         int sync;        /* child end of the socketpair */
-        int capture;     /* write end of the stdout pipe, or -1 */
+        struct relay *stdio;  /* the payload's 0/1/2: denybox's pipes */
+        bool capture;    /* attest: stdout is read by the launcher, not relayed */
         char exec_path[PATH_MAX];
         char *envp[MAX_ENV + 8];
 };
 
 /* ---- child steps ------------------------------------------------------------------------- */
+
+static __attribute__((noreturn)) void child_fail(int sync, enum setup_status st, const struct dbx_error *err);
 
 static int wait_for_maps(struct child_ctx *x, struct dbx_error *err)
 {
@@ -122,15 +128,18 @@ static int new_session(struct child_ctx *x, struct dbx_error *err)
         return 0;
 }
 
-static int redirect_stdout(struct child_ctx *x, struct dbx_error *err)
+static int connect_stdio(struct child_ctx *x, struct dbx_error *err)
 {
-        if (x->capture < 0)
+        if (config_weakened(x->c, WEAKEN_STDIO)) { /* the caller's own 0/1/2 (attest's capture stays) */
+                struct relay_pipe *out = &x->stdio->p[STDOUT_FILENO];
+                if (x->capture && dup2(out->child, STDOUT_FILENO) < 0)
+                        return dbx_error_set(err, errno, "dup2: %s", strerror(errno));
+                relay_close_child_ends(x->stdio);
+                for (int i = 0; i < 3; i++)
+                        closep(&x->stdio->p[i].parent);
                 return 0;
-        if (dup2(x->capture, STDOUT_FILENO) < 0)
-                return dbx_error_set(err, errno, "dup2: %s", strerror(errno));
-        close(x->capture);
-        x->capture = -1;
-        return 0;
+        }
+        return relay_install(x->stdio, err);
 }
 
 /* Every fd but stdio is closed at the exec: mark all CLOEXEC (the sync socket and the probe's
@@ -195,11 +204,29 @@ static int drop_privileges(struct child_ctx *x, struct dbx_error *err)
         return privs_drop(x->c, err);
 }
 
+/* Resolved inside the new root by fd: no symlink and no /proc magic link (/proc/self/fd/N, a
+ * host directory some fd still names) can put the cwd outside it. */
 static int enter_workdir(struct child_ctx *x, struct dbx_error *err)
 {
         const char *w = x->c->workdir ? x->c->workdir : "/";
-        if (chdir(w) < 0)
-                return dbx_error_set(err, errno, "--workdir %s: %s", w, strerror(errno));
+        struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+                               .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+        _cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root < 0)
+                return dbx_error_set(err, errno, "open /: %s", strerror(errno));
+        _cleanup_close_ int dir = (int)syscall(SYS_openat2, root, w, &how, sizeof(how));
+        if (dir < 0 || fchdir(dir) < 0)
+                return dbx_error_set(err, errno, "--workdir %s: %s inside the sandbox", w, strerror(errno));
+        return 0;
+}
+
+/* Checked, after the credential change (which resets it to fs.suid_dumpable) and before
+ * seccomp (a profile may deny prctl): nobody reads init's memory or its fds (/proc/1/fd). */
+static int set_not_dumpable(struct child_ctx *x, struct dbx_error *err)
+{
+        /* (--weaken init makes it dumpable on purpose) */
+        if (prctl(PR_SET_DUMPABLE, config_weakened(x->c, WEAKEN_INIT) ? 1 : 0, 0, 0, 0) < 0)
+                return dbx_error_set(err, errno, "PR_SET_DUMPABLE: %s", strerror(errno));
         return 0;
 }
 
@@ -249,10 +276,11 @@ int bpf_blob_load(const struct bpf_blob *b, unsigned flags)
         return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
 }
 
-/* Stage 1 (execve/execveat -> notify, and the always-on argument guards), its listener handed to
- * the parent while sendmsg is still allowed, then stage 2 (the profile), stacked on top.  The
- * test-only --weaken seccomp keeps exec-once only: stage 1 without its guards, no stage 2. */
-static int load_seccomp(struct child_ctx *x, struct dbx_error *err)
+/* Stage 1 (execve/execveat -> notify, and the always-on argument guards: no CLONE_NEW*, no
+ * terminal injection), its listener handed to the parent while sendmsg is still allowed.  Loaded
+ * before the fork, so it covers init and the payload alike.  The test-only --weaken seccomp keeps
+ * exec-once only: stage 1 without its guards (and no stage 2, load_profile). */
+static int load_exec_notify(struct child_ctx *x, struct dbx_error *err)
 {
         const struct bpf_blob *stage1 = config_weakened(x->c, WEAKEN_SECCOMP) ? &x->fs->stage1_exec_only : &x->fs->stage1;
         int listener = bpf_blob_load(stage1, SECCOMP_FILTER_FLAG_NEW_LISTENER);
@@ -280,11 +308,60 @@ static int load_seccomp(struct child_ctx *x, struct dbx_error *err)
         close(listener);
         if (n != (ssize_t)mlen)
                 return dbx_error_set(err, errno, "cannot hand the exec listener to the supervisor: %s", strerror(errno));
+        return 0;
+}
 
+/* pid 1 stays as init and never returns from here: it closes every fd but the sync socket, puts
+ * itself under its own small fixed filter (no profile can take wait4 or sigtimedwait from it),
+ * then reaps and forwards.  Its child goes on to become the payload.  The signals init waits for
+ * were blocked by the launcher before the clone and SIGCHLD is blocked before the fork, so none
+ * is lost and a payload that exits at once is never missed. */
+static int fork_payload(struct child_ctx *x, struct dbx_error *err)
+{
+        sigset_t waited;
+        init_signal_set(&waited);
+        sigprocmask(SIG_BLOCK, &waited, NULL);
+        pid_t payload = fork();
+        if (payload < 0)
+                return dbx_error_set(err, errno, "cannot fork the payload: %s", strerror(errno));
+        if (payload == 0) /* dies with init; set before the profile, which may deny prctl */
+                return prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ? dbx_error_set(err, errno, "PR_SET_PDEATHSIG: %s", strerror(errno)) : 0;
+
+        int r = init_close_fds(x->sync);
+        if (r >= 0 && config_weakened(x->c, WEAKEN_NNP)) /* the caps stage 1 needed without nnp, dropped */
+                r = privs_drop(x->c, err) < 0 ? -1 : prctl(PR_SET_DUMPABLE, config_weakened(x->c, WEAKEN_INIT), 0, 0, 0);
+        if (r >= 0)
+                r = init_filter_load(); /* (sets no_new_privs in init itself: init never execs) */
+        if (r < 0) {
+                kill(payload, SIGKILL);
+                dbx_error_set(err, errno, "init could not be set up: %s", strerror(errno));
+                child_fail(x->sync, SETUP_FAILED, err);
+        }
+        init_loop(payload, x->sync);
+}
+
+/* Stage 2, the profile, in the payload only, stacked on stage 1. */
+static int load_profile(struct child_ctx *x, struct dbx_error *err)
+{
         if (!config_weakened(x->c, WEAKEN_SECCOMP) && bpf_blob_load(&x->fs->stage2, x->fs->stage2_flags) < 0)
                 return dbx_error_set(err, errno, "cannot load seccomp stage 2: %s", strerror(errno));
         if (config_weakened(x->c, WEAKEN_NNP))
                 return privs_drop(x->c, err);
+        return 0;
+}
+
+/* Dispositions survive exec when ignored: a caller that ignores INT/QUIT (a shell's background
+ * job, nohup) must not pass that on.  Every signal back to default, none blocked. */
+static int reset_signals(struct child_ctx *x, struct dbx_error *err)
+{
+        (void)x;
+        (void)err;
+        for (int sig = 1; sig < NSIG; sig++)
+                if (sig != SIGKILL && sig != SIGSTOP)
+                        signal(sig, SIG_DFL); /* EINVAL for the realtime signals libc keeps: fine */
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
         return 0;
 }
 
@@ -316,16 +393,20 @@ static const struct {
         {mask_proc, {"mask_proc", "kcore, keys, timer_list, ... masked; sys, sysrq-trigger, irq, bus, fs read-only", WEAKEN_PROC_MASK}},
         {set_hostname, {"set_hostname", "the host's name does not leak (own UTS namespace)", WEAKEN_UTS}},
         {new_session, {"new_session", "setsid: no controlling terminal, so no TIOCSTI into the caller's tty", WEAKEN_SESSION}},
-        {redirect_stdout, {"redirect_stdout", "attest only: the probe's report goes to the launcher", -1}},
+        {connect_stdio, {"connect_stdio", "0/1/2 are denybox's pipes, relayed by the launcher: no descriptor of the caller's (its tty, its files) reaches the payload", WEAKEN_STDIO}},
         {close_other_fds, {"close_other_fds", "every fd but stdio is close-on-exec: no host fd survives the exec", WEAKEN_FDS}},
         {scrub_environment, {"scrub_environment", "only HOME, HOSTNAME, LANG, PATH and what -e/--env-file add", WEAKEN_ENV}},
         {set_rlimits, {"set_rlimits", "RLIMIT_CORE 0 (no core dump through a host core_pattern); NPROC/AS where no cgroup can limit", WEAKEN_LIMITS}},
         {drop_privileges, {"drop_privileges", "securebits locked; bounding and ambient sets emptied; setresgid/setresuid; every capability set empty", WEAKEN_CAPS}},
+        {set_not_dumpable, {"set_not_dumpable", "checked, before seccomp: no one reads init's memory or fds (/proc/1/fd)", WEAKEN_INIT}},
         {set_parent_death_signal, {"set_parent_death_signal", "again: the credential change cleared it", -1}},
-        {enter_workdir, {"enter_workdir", "as the sandbox user, so its permissions apply", -1}},
+        {enter_workdir, {"enter_workdir", "as the sandbox user, resolved in the new root by fd (no symlink or /proc magic link out)", -1}},
         {resolve_payload, {"resolve_payload", "one exec only: find the payload before seccomp, no trial execs", -1}},
         {set_no_new_privs, {"set_no_new_privs", "no exec can ever gain privileges; required for seccomp", WEAKEN_NNP}},
-        {load_seccomp, {"load_seccomp", "stage 1 exec-notify + always-on guards (no CLONE_NEW*, no TIOCSTI), its listener to the parent, then stage 2: the profile", WEAKEN_SECCOMP}},
+        {load_exec_notify, {"load_exec_notify", "seccomp stage 1: execve/execveat notify the supervisor, always-on guards (no CLONE_NEW*, no TIOCSTI); the listener to the parent", WEAKEN_EXEC_ONCE}},
+        {fork_payload, {"fork_payload", "pid 1 stays init: every fd but the sync socket closed, its own fixed filter; the child goes on", -1, true}},
+        {load_profile, {"load_profile", "seccomp stage 2: the profile, in the payload only, so no profile can break init", WEAKEN_SECCOMP, true}},
+        {reset_signals, {"reset_signals", "dispositions to default, nothing blocked: INT/QUIT the caller ignored are not ignored here", -1, true}},
 };
 
 const struct sandbox_step *sandbox_child_steps(size_t *ret_n)
@@ -341,11 +422,7 @@ const struct sandbox_step *sandbox_child_steps(size_t *ret_n)
 static __attribute__((noreturn)) void exec_payload(struct child_ctx *x)
 {
         struct dbx_error err = {0};
-        sigset_t all;
 
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        sigfillset(&all);
-        sigprocmask(SIG_UNBLOCK, &all, NULL);
         if (x->p->exec_fd >= 0)
                 syscall(SYS_execveat, x->p->exec_fd, "", x->p->argv, x->envp, AT_EMPTY_PATH);
         else
@@ -366,20 +443,7 @@ static __attribute__((noreturn)) void sandbox_child(struct child_ctx *x)
                                            ? (err.code == ENOENT ? SETUP_PAYLOAD_NOT_FOUND : SETUP_PAYLOAD_NOT_EXEC)
                                            : SETUP_FAILED,
                                    &err);
-
-        /* pid 1 stays as init; its child makes the single allowed exec.  The signals init waits
-         * for are blocked before the fork, so a payload that exits at once is never missed. */
-        sigset_t waited;
-        init_signal_set(&waited);
-        sigprocmask(SIG_BLOCK, &waited, NULL);
-        pid_t payload = fork();
-        if (payload < 0) {
-                dbx_error_set(&err, errno, "cannot fork the payload: %s", strerror(errno));
-                child_fail(x->sync, SETUP_FAILED, &err);
-        }
-        if (payload == 0)
-                exec_payload(x);
-        init_loop(payload, x->sync, !config_weakened(x->c, WEAKEN_INIT));
+        exec_payload(x); /* (init stayed in fork_payload) */
 }
 
 /* ---- parent side ------------------------------------------------------------------------- */
@@ -418,19 +482,57 @@ static pid_t clone_sandbox(uint64_t namespaces, int cgroup_fd, int *ret_pidfd, b
         return pid;
 }
 
-static int clone_error(int e, struct dbx_error *err)
+/* Which namespace could not be made: a user.max_*_namespaces of 0 is named, whoever runs us. */
+static int clone_error(int e, uint64_t namespaces, struct dbx_error *err)
 {
-        if (e == EPERM || e == ENOSPC || e == EACCES)
+        static const struct {
+                uint64_t flag;
+                const char *name;
+        } kinds[] = {
+                {CLONE_NEWUSER, "user"}, {CLONE_NEWNS, "mnt"}, {CLONE_NEWPID, "pid"}, {CLONE_NEWNET, "net"},
+                {CLONE_NEWIPC, "ipc"}, {CLONE_NEWUTS, "uts"}, {CLONE_NEWCGROUP, "cgroup"},
+        };
+        for (size_t i = 0; (e == ENOSPC || e == EPERM || e == EUSERS) && i < ELEMENTSOF(kinds); i++) {
+                char path[64], v[32] = "";
+                if (!(namespaces & kinds[i].flag))
+                        continue;
+                snprintf(path, sizeof(path), "/proc/sys/user/max_%s_namespaces", kinds[i].name);
+                _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+                if (fd >= 0 && read(fd, v, sizeof(v) - 1) > 0 && atoll(v) == 0)
+                        return dbx_error_set(err, e, "cannot create the sandbox's %s namespace (%s): sysctl "
+                                             "user.max_%s_namespaces is 0 here; raise it (sysctl -w "
+                                             "user.max_%s_namespaces=15000)", kinds[i].name, strerror(e),
+                                             kinds[i].name, kinds[i].name);
+        }
+        if (e == EPERM || e == ENOSPC || e == EACCES || e == EUSERS)
                 return dbx_error_set(err, e,
                                      "cannot create the sandbox's namespaces (%s): user namespaces are disabled or restricted "
                                      "here; check sysctls user.max_user_namespaces, kernel.unprivileged_userns_clone and "
-                                     "kernel.apparmor_restrict_unprivileged_userns, or run denybox under sudo",
-                                     strerror(e));
+                                     "kernel.apparmor_restrict_unprivileged_userns%s",
+                                     strerror(e), geteuid() == 0 ? "" : ", or run denybox under sudo");
         return dbx_error_set(err, e, "clone into new namespaces: %s", strerror(e));
 }
 
-/* Receive the listener, or the child's error. */
-static int receive_handoff(int sync, int *ret_listener, struct sandbox_result *res, struct dbx_error *err)
+/* Root's supplementary groups would follow the payload in: drop them.  Where setgroups(2) is
+ * denied (uid 0 of an outer user namespace made by an unprivileged user, `unshare -r`), the groups
+ * are the unprivileged caller's own, as in any unprivileged run: go on, unless there are groups
+ * and setgroups failed for another reason. */
+static int drop_supplementary_groups(struct dbx_error *err)
+{
+        if (geteuid() != 0 || setgroups(0, NULL) == 0)
+                return 0;
+        int e = errno;
+        char v[16] = "";
+        _cleanup_close_ int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+        bool denied = fd >= 0 && read(fd, v, sizeof(v) - 1) > 0 && strncmp(v, "deny", 4) == 0;
+        if (e == EPERM && (denied || getgroups(0, NULL) == 0))
+                return 0;
+        return dbx_error_set(err, e, "cannot drop supplementary groups: %s", strerror(e));
+}
+
+/* Receive the listener, or the child's error, by the setup deadline. */
+static int receive_handoff(int sync, long long deadline_ms, int *ret_listener, struct sandbox_result *res,
+                           struct dbx_error *err)
 {
         char buf[1024];
         struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf) - 1};
@@ -441,8 +543,20 @@ static int receive_handoff(int sync, int *ret_listener, struct sandbox_result *r
         struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.cbuf, .msg_controllen = sizeof(u.cbuf)};
         ssize_t n;
 
+        for (;;) {
+                long long left = deadline_ms - sandbox_now_ms();
+                struct pollfd pfd = {.fd = sync, .events = POLLIN};
+                if (left <= 0)
+                        return dbx_error_set(err, ETIMEDOUT, "the sandbox was not set up in time (setup deadline: %d s, or --timeout)",
+                                             SETUP_TIMEOUT_SEC);
+                int k = poll(&pfd, 1, (int)left);
+                if (k < 0 && errno != EINTR)
+                        return dbx_error_set(err, errno, "poll: %s", strerror(errno));
+                if (k > 0)
+                        break;
+        }
         do
-                n = recvmsg(sync, &msg, MSG_CMSG_CLOEXEC);
+                n = recvmsg(sync, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
         while (n < 0 && errno == EINTR);
         if (n <= 0)
                 return dbx_error_set(err, EPIPE, "the sandbox's init died during setup");
@@ -459,71 +573,30 @@ static int receive_handoff(int sync, int *ret_listener, struct sandbox_result *r
         return 0;
 }
 
-int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, const struct sandbox_payload *p,
-                bool capture_stdout, struct sandbox_result *res, struct dbx_error *err)
+/* The parent's whole run after the clone: maps, hand-off, supervision.  On any failure the sandbox
+ * is killed; the caller reaps it. */
+static int supervise_child(const struct sandbox_config *c, pid_t pid, int pidfd, int sync, bool in_cgroup,
+                           struct relay *stdio, bool capture, int sigfd, long long deadline_ms,
+                           struct sandbox_result *res, struct dbx_error *err)
 {
-        _cleanup_close_ int pidfd = -1, capture_r = -1, listener = -1;
-        int sv[2], cap[2] = {-1, -1}, r;
-
-        *res = (struct sandbox_result){.sup = {.listener = -1, .policy = fs->exec}, .cg = {.v2_fd = -1}};
-
-        /* Root's supplementary groups would follow the payload in: drop them first. */
-        if (geteuid() == 0 && setgroups(0, NULL) < 0)
-                return dbx_error_set(err, errno, "cannot drop supplementary groups: %s", strerror(errno));
-        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-                return dbx_error_set(err, errno, "socketpair: %s", strerror(errno));
-        _cleanup_close_ int sync = sv[0];
-        if (capture_stdout && pipe2(cap, O_CLOEXEC) < 0) {
-                close(sv[1]);
-                return dbx_error_set(err, errno, "pipe: %s", strerror(errno));
-        }
-        capture_r = cap[0];
-
-        /* The limits' cgroups exist before the child does. */
-        static const struct limits no_limits = {-1, -1, -1, -1};
-        if ((r = cgroup_prepare(config_weakened(c, WEAKEN_LIMITS) ? &no_limits : &c->limits, false, &res->cg, err)) < 0) {
-                close(sv[1]);
-                closep(&cap[1]);
-                return r;
-        }
-
-        /* New user, mount, pid, net, ipc and uts namespaces in one clone (the cgroup namespace follows
-         * in the child, once it sits in its cgroups). */
-        bool in_cgroup;
-        pid_t pid = clone_sandbox(sandbox_namespaces(c), res->cg.v2_fd, &pidfd, &in_cgroup);
-        if (pid < 0) {
-                int e = errno;
-                close(sv[1]);
-                closep(&cap[1]);
-                cgroup_remove(&res->cg);
-                return clone_error(e, err);
-        }
-        if (pid == 0) {
-                struct child_ctx x = {.c = c, .fs = fs, .p = p, .cg = &res->cg, .sync = sv[1], .capture = cap[1]};
-                close(sv[0]);
-                closep(&cap[0]);
-                sandbox_child(&x);
-        }
-        close(sv[1]);
-        closep(&cap[1]);
+        int listener = -1;
+        long long setup_deadline = sandbox_now_ms() + SETUP_TIMEOUT_SEC * 1000LL;
+        if (deadline_ms && deadline_ms < setup_deadline)
+                setup_deadline = deadline_ms;
 
         /* Into the v1 cgroups (and v2 where clone3 could not), map the uid/gid, then let it go on. */
-        r = cgroup_attach(&res->cg, pid, in_cgroup, err);
+        int r = cgroup_attach(&res->cg, pid, in_cgroup, err);
         if (r >= 0)
                 r = userns_write_maps(pid, c, err);
         char go = MSG_GO;
-        if (r < 0 || send(sync, &go, 1, MSG_NOSIGNAL) != 1) {
-                syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-                sandbox_collect_status(pidfd, res);
-                cgroup_remove(&res->cg);
-                return r < 0 ? r : dbx_error_set(err, EPIPE, "the sandbox's init died before setup");
-        }
+        if (r >= 0 && send(sync, &go, 1, MSG_NOSIGNAL) != 1)
+                r = dbx_error_set(err, EPIPE, "the sandbox's init died before setup");
 
         /* The child sets itself up; it hands us the exec listener or tells us what failed. */
-        r = receive_handoff(sync, &listener, res, err);
+        if (r >= 0)
+                r = receive_handoff(sync, setup_deadline, &listener, res, err);
         if (r < 0) {
-                sandbox_collect_status(pidfd, res);
-                cgroup_remove(&res->cg);
+                syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
                 return r;
         }
         res->sup.listener = listener;
@@ -532,22 +605,103 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, con
         res->sup.init_pid = pid;
         res->established = true;
 
-        /* SIGTERM/SIGINT/SIGHUP to denybox are forwarded to the sandbox's init. */
+        /* stdio relayed from now on (attest: stdout is captured, stdin is empty) */
+        if (!config_weakened(c, WEAKEN_STDIO) && (r = relay_start(stdio, !capture, !capture, err)) < 0) {
+                syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+                return r;
+        }
+        return sandbox_supervise(pidfd, sync, capture ? stdio->p[STDOUT_FILENO].parent : -1, sigfd, deadline_ms,
+                                 c->stop_timeout_sec, res, err);
+}
+
+int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, const struct sandbox_payload *p,
+                bool capture_stdout, struct sandbox_result *res, struct dbx_error *err)
+{
+        _cleanup_close_ int pidfd = -1;
+        struct relay *stdio = calloc(1, sizeof(*stdio)); /* heap: a copy thread may outlive us (below) */
+        int sv[2], r;
+
+        *res = (struct sandbox_result){.sup = {.listener = -1, .policy = fs->exec}, .cg = {.v2_fd = -1}};
+        /* One deadline for the whole run, fixed now: nothing that happens later moves it. */
+        long long deadline_ms = c->timeout_sec ? sandbox_now_ms() + c->timeout_sec * 1000LL : 0;
+
+        if ((r = drop_supplementary_groups(err)) < 0)
+                return r;
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+                return dbx_error_set(err, errno, "socketpair: %s", strerror(errno));
+        _cleanup_close_ int sync = sv[0];
+        if (!stdio || (r = relay_open(stdio, err)) < 0) {
+                close(sv[1]);
+                free(stdio);
+                return stdio ? r : dbx_error_set(err, ENOMEM, "out of memory");
+        }
+        for (int i = 0; i < 3; i++) {
+                struct stat st;
+                if (fstat(stdio->p[i].child, &st) == 0)
+                        res->stdio_ino[i] = (unsigned long long)st.st_ino;
+        }
+
+        /* The limits' cgroups exist before the child does. */
+        static const struct limits no_limits = {-1, -1, -1, -1};
+        if ((r = cgroup_prepare(config_weakened(c, WEAKEN_LIMITS) ? &no_limits : &c->limits, false, &res->cg, err)) < 0) {
+                close(sv[1]);
+                relay_finish(stdio, -1);
+                free(stdio);
+                return r;
+        }
+
+        /* The signals denybox forwards are blocked before the clone and read from a signalfd after
+         * it: one arriving during setup waits (blocked in init too, from birth), none is lost. */
         sigset_t fwd, old;
         init_signal_set(&fwd);
         sigdelset(&fwd, SIGCHLD);
         sigprocmask(SIG_BLOCK, &fwd, &old);
         _cleanup_close_ int sigfd = signalfd(-1, &fwd, SFD_CLOEXEC | SFD_NONBLOCK);
-        r = sandbox_supervise(pidfd, sync, capture_r, sigfd, c->timeout_sec, res, err);
+
+        /* New user, mount, pid, net, ipc and uts namespaces in one clone (the cgroup namespace follows
+         * in the child, once it sits in its cgroups). */
+        bool in_cgroup;
+        uint64_t namespaces = sandbox_namespaces(c);
+        pid_t pid = sigfd < 0 ? -1 : clone_sandbox(namespaces, res->cg.v2_fd, &pidfd, &in_cgroup);
+        if (pid < 0) {
+                int e = errno;
+                close(sv[1]);
+                relay_finish(stdio, -1);
+                free(stdio);
+                cgroup_remove(&res->cg);
+                sigprocmask(SIG_SETMASK, &old, NULL);
+                return sigfd < 0 ? dbx_error_set(err, e, "signalfd: %s", strerror(e)) : clone_error(e, namespaces, err);
+        }
+        if (pid == 0) {
+                struct child_ctx x = {.c = c, .fs = fs, .p = p, .cg = &res->cg, .sync = sv[1], .stdio = stdio,
+                                      .capture = capture_stdout};
+                close(sv[0]);
+                sandbox_child(&x);
+        }
+        close(sv[1]);
+        relay_close_child_ends(stdio);
+
+        r = supervise_child(c, pid, pidfd, sync, in_cgroup, stdio, capture_stdout, sigfd, deadline_ms, res, err);
         sandbox_collect_status(pidfd, res);
+        /* The payload's output is drained before we return, however slowly the caller reads it,
+         * unless the run was killed: then the caller gets what it takes within a second, and a
+         * copy the caller does not read is abandoned (and its memory with it) rather than hold
+         * the deadline up. */
+        if (relay_finish(stdio, res->timed_out || res->stop_killed ? 1000 : -1))
+                free(stdio);
         sigprocmask(SIG_SETMASK, &old, NULL);
         res->oom_killed = cgroup_oom_killed(&res->cg);
         cgroup_remove(&res->cg);
+        if (res->sup.listener >= 0) /* (the number stays: the bundle reads it as "handed off") */
+                close(res->sup.listener);
+        if (r < 0)
+                return r;
         if (res->sup.n_log == 0 || !res->sup.log[0].own_exec)
                 res->established = false;
-        if (!res->established && r == 0 && err && err->code == 0)
-                r = dbx_error_set(err, EPERM, "the payload was never started");
-        else if (!res->established && r == 0)
+        if (!res->established && err && err->code == 0)
+                r = dbx_error_set(err, EPERM, res->stop_requested ? "stopped by a signal before the payload started"
+                                                                  : "the payload was never started");
+        else if (!res->established)
                 r = -err->code;
         return r;
 }

@@ -31,9 +31,12 @@ struct sandbox_result {
         int exit_code;
         int signal;
         bool timed_out;
+        bool stop_requested;       /* a TERM/INT was forwarded */
+        bool stop_killed;          /* ... and the sandbox was killed after the grace period or a second one */
         bool oom_killed;           /* the memory cgroup OOM-killed something */
         struct cgroup_plan cg;     /* which mechanism enforced each limit */
         struct supervisor sup;     /* the exec log */
+        unsigned long long stdio_ino[3]; /* the inodes of the pipes the payload got as 0/1/2 */
         char *captured;            /* payload stdout, when capture was asked (NUL-terminated) */
         size_t captured_len;
 };
@@ -48,6 +51,7 @@ struct sandbox_step {
         const char *name;
         const char *why;
         int weakened_by;   /* the enum weaken_layer that skips or changes this step, or -1 */
+        bool after_handoff; /* runs after the exec listener is handed to the launcher */
 };
 
 /* The child's steps, in order (for `denybox explain`). */

@@ -33,22 +33,63 @@ static void capture_read(int fd, struct sandbox_result *res, bool *open_)
         p[res->captured_len] = '\0';
 }
 
-static long long now_ms(void)
+long long sandbox_now_ms(void)
 {
         struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
         return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-/* Supervise until the sandbox's init exits: exec notifications, setup errors, the payload's
- * exit report, stdout capture, signals to forward, the wall-clock timeout. */
-int sandbox_supervise(int pidfd, int sync, int capture, int sigfd, unsigned timeout_sec, struct sandbox_result *res,
-                     struct dbx_error *err)
+static void kill_sandbox(int pidfd)
 {
-        bool sync_open = true, capture_open = capture >= 0, listener_open = true;
-        long long deadline = timeout_sec ? now_ms() + timeout_sec * 1000LL : 0;
+        syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+}
+
+/* A signal to denybox: forwarded to the sandbox's init (which passes it to the payload).  The
+ * first TERM/INT starts the grace period; a second one ends it at once. */
+static void on_signal(int pidfd, int sig, unsigned stop_timeout_sec, struct sandbox_result *res, long long *kill_at)
+{
+        bool stop = sig == SIGTERM || sig == SIGINT;
+        if (stop && res->stop_requested) {
+                kill_sandbox(pidfd);
+                res->stop_killed = true;
+                return;
+        }
+        syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+        if (stop) {
+                res->stop_requested = true;
+                *kill_at = sandbox_now_ms() + stop_timeout_sec * 1000LL;
+        }
+}
+
+/* Supervise until the sandbox's init exits: exec notifications, setup errors, the payload's
+ * exit report, stdout capture, signals to forward, the deadline.  The deadline is an absolute
+ * time checked on every wake-up, so no traffic (execs, signals, output) can push it back. */
+int sandbox_supervise(int pidfd, int sync, int capture, int sigfd, long long deadline_ms, unsigned stop_timeout_sec,
+                      struct sandbox_result *res, struct dbx_error *err)
+{
+        bool sync_open = true, capture_open = capture >= 0, listener_open = true, killed = false;
+        long long kill_at = 0; /* the end of the grace period after a TERM/INT, or 0 */
 
         for (;;) {
+                long long now = sandbox_now_ms();
+                if (!killed && deadline_ms && now >= deadline_ms) {
+                        res->timed_out = true;
+                        kill_sandbox(pidfd);
+                        killed = true;
+                }
+                if (!killed && kill_at && now >= kill_at) {
+                        res->stop_killed = true;
+                        kill_sandbox(pidfd);
+                        killed = true;
+                }
+                long long next = 0;
+                if (!killed && deadline_ms)
+                        next = deadline_ms;
+                if (!killed && kill_at && (!next || kill_at < next))
+                        next = kill_at;
+                int wait = next ? (int)(next > now ? next - now : 0) : -1;
+
                 struct pollfd fds[5] = {
                         {.fd = pidfd, .events = POLLIN},
                         {.fd = listener_open ? res->sup.listener : -1, .events = POLLIN},
@@ -56,27 +97,20 @@ int sandbox_supervise(int pidfd, int sync, int capture, int sigfd, unsigned time
                         {.fd = capture_open ? capture : -1, .events = POLLIN},
                         {.fd = sigfd, .events = POLLIN},
                 };
-                int wait = -1;
-                if (deadline) {
-                        long long left = deadline - now_ms();
-                        wait = left > 0 ? (int)left : 0;
-                }
                 int n = poll(fds, ELEMENTSOF(fds), wait);
                 if (n < 0 && errno == EINTR)
                         continue;
                 if (n < 0)
                         return dbx_error_set(err, errno, "poll: %s", strerror(errno));
-                if (n == 0) {
-                        res->timed_out = true;
-                        syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-                        deadline = 0;
-                        continue;
-                }
                 if (fds[1].revents & POLLIN) {
                         if (supervisor_handle(&res->sup) < 0)
-                                listener_open = false;
-                } else if (fds[1].revents & (POLLHUP | POLLERR)) {
+                                listener_open = false; /* closed below: the kernel then fails execs (ENOSYS) */
+                } else if (fds[1].revents & (POLLHUP | POLLERR | POLLNVAL)) {
                         listener_open = false;
+                }
+                if (!listener_open && res->sup.listener >= 0) {
+                        close(res->sup.listener);
+                        res->sup.listener = -1;
                 }
                 if (fds[2].revents) {
                         char buf[1024];
@@ -99,8 +133,10 @@ int sandbox_supervise(int pidfd, int sync, int capture, int sigfd, unsigned time
                         capture_read(capture, res, &capture_open);
                 if (fds[4].revents & POLLIN) {
                         struct signalfd_siginfo si;
-                        if (read(sigfd, &si, sizeof(si)) == sizeof(si)) /* forward to the sandbox's init */
-                                syscall(SYS_pidfd_send_signal, pidfd, (int)si.ssi_signo, NULL, 0);
+                        while (read(sigfd, &si, sizeof(si)) == sizeof(si))
+                                if (!killed)
+                                        on_signal(pidfd, (int)si.ssi_signo, stop_timeout_sec, res, &kill_at);
+                        killed = killed || res->stop_killed;
                 }
                 if (fds[0].revents & POLLIN) {
                         while (capture_open) /* drain what the payload wrote before it exited */

@@ -3,11 +3,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 /* Best effort, for the log only: the path argument of execve (arg0) or execveat (arg1). */
@@ -27,30 +29,50 @@ static void read_path(pid_t pid, uint64_t addr, char *buf, size_t size)
         buf[n] = '\0';
 }
 
+/* The notification ioctls themselves, not libseccomp's wrappers: libseccomp 2.5 turns every
+ * failure into -ECANCELED, and the supervisor must tell "that notifier died" (ENOENT: keep
+ * serving) from a broken listener. */
+static int notif_recv(int listener, struct seccomp_notif *req)
+{
+        for (;;) {
+                memset(req, 0, sizeof(*req));
+                if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) == 0)
+                        return 0;
+                if (errno != EINTR)
+                        return -errno;
+        }
+}
+
+static int notif_send(int listener, struct seccomp_notif_resp *resp)
+{
+        while (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, resp) < 0)
+                if (errno != EINTR)
+                        return errno == ENOENT ? 0 : -errno; /* ENOENT: the caller died meanwhile */
+        return 0;
+}
+
+static bool notif_id_valid(int listener, uint64_t id)
+{
+        return ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
+}
+
 int supervisor_handle(struct supervisor *s)
 {
-        struct seccomp_notif *req = NULL;
-        struct seccomp_notif_resp *resp = NULL;
-        int r;
+        struct seccomp_notif req;
+        struct seccomp_notif_resp resp = {0};
+        int r = notif_recv(s->listener, &req);
+        if (r == -ENOENT || r == -ECANCELED)
+                return 0; /* that notifier died (e.g. SIGKILLed mid-call) before we read it: serve on */
+        if (r < 0)
+                return r;
 
-        if (seccomp_notify_alloc(&req, &resp) < 0)
-                return -ENOMEM;
-        r = seccomp_notify_receive(s->listener, req);
-        if (r < 0) {
-                seccomp_notify_free(req, resp);
-                return r == -ENOENT ? 0 : r; /* the caller died meanwhile */
-        }
-
-        struct exec_attempt a = {.pid = (pid_t)req->pid};
-        char *name = seccomp_syscall_resolve_num_arch(req->data.arch, req->data.nr);
+        struct exec_attempt a = {.pid = (pid_t)req.pid};
+        char *name = seccomp_syscall_resolve_num_arch(req.data.arch, req.data.nr);
         snprintf(a.syscall, sizeof(a.syscall), "%s", name ? name : "?");
         free(name);
 
         /* The decision never looks at the arguments. */
-        resp->id = req->id;
-        resp->val = 0;
-        resp->error = 0;
-        resp->flags = 0;
+        resp.id = req.id;
         if (!s->own_exec_done && a.pid != s->init_pid) {
                 /* denybox's own final exec, by the process init forked for it: init never execs,
                  * and no payload code has run yet, so the first exec can only be this one.  Its
@@ -62,27 +84,30 @@ int supervisor_handle(struct supervisor *s)
         } else {
                 /* the path, for the log only, while the caller still waits in the syscall */
                 bool is_execveat = strcmp(a.syscall, "execveat") == 0;
-                read_path(a.pid, is_execveat ? req->data.args[1] : req->data.args[0], a.path, sizeof(a.path));
+                read_path(a.pid, is_execveat ? req.data.args[1] : req.data.args[0], a.path, sizeof(a.path));
                 if (is_execveat && a.path[0] == '\0')
-                        snprintf(a.path, sizeof(a.path), "<fd %d>", (int)req->data.args[0]);
+                        snprintf(a.path, sizeof(a.path), "<fd %d>", (int)req.data.args[0]);
                 if (s->policy.verdict == EXEC_VERDICT_ALLOW) {
                         a.allowed = true;
                 } else {
                         a.err = s->policy.verdict == EXEC_VERDICT_ERRNO ? s->policy.errno_ret : EPERM;
-                        if (s->policy.verdict == EXEC_VERDICT_KILL && seccomp_notify_id_valid(s->listener, req->id) == 0)
+                        if (s->policy.verdict == EXEC_VERDICT_KILL && notif_id_valid(s->listener, req.id))
                                 kill(a.pid, SIGKILL);
                 }
         }
         if (a.allowed)
-                resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+                resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
         else
-                resp->error = -a.err;
+                resp.error = -a.err;
 
-        r = seccomp_notify_respond(s->listener, resp);
-        seccomp_notify_free(req, resp);
-        if (s->n_log < EXEC_LOG_MAX)
+        r = notif_send(s->listener, &resp);
+        if (s->n_log < EXEC_LOG_MAX) {
                 s->log[s->n_log++] = a;
-        else
+        } else { /* the first ones stay; the last EXEC_LOG_TAIL slide: the latest is always logged */
                 s->n_dropped++;
-        return r == -ENOENT ? 0 : r;
+                memmove(&s->log[EXEC_LOG_MAX - EXEC_LOG_TAIL], &s->log[EXEC_LOG_MAX - EXEC_LOG_TAIL + 1],
+                        (EXEC_LOG_TAIL - 1) * sizeof(s->log[0]));
+                s->log[EXEC_LOG_MAX - 1] = a;
+        }
+        return r;
 }

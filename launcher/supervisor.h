@@ -14,6 +14,7 @@
 #include "filter.h"
 
 #define EXEC_LOG_MAX 64
+#define EXEC_LOG_TAIL 16   /* when full: log[0..MAX-TAIL) are the first attempts, the rest the latest */
 
 struct exec_attempt {
         pid_t pid;            /* as seen from the host */
@@ -32,7 +33,7 @@ struct supervisor {
         char own_path[256];   /* what denybox's own exec runs, as the child resolved it */
         struct exec_attempt log[EXEC_LOG_MAX];
         size_t n_log;
-        size_t n_dropped;     /* attempts beyond EXEC_LOG_MAX, counted only */
+        size_t n_dropped;     /* attempts not logged (between the first and the latest), counted only */
 };
 
 /* Receive and answer one notification.  Returns 0, or a negative errno on a listener failure. */

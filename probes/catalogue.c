@@ -119,9 +119,9 @@ const struct probe_def probe_catalogue[] = {
                     "/proc/kcore absent or the null device; /proc/sys read-only", LAYER_PROC_MASK, "proc-mask",
                     probe_value_proc_mask),
         ERRNO_PROBE("PR-TIOCSTI-1", "ioctl(0, TIOCSTI, \" \")", "EPERM(1) | ENOTTY(25) | EIO(5)", LAYER_SESSION,
-                    "session seccomp", EPERM, ENOTTY, EIO),
+                    "session stdio seccomp", EPERM, ENOTTY, EIO),
         ERRNO_PROBE("PR-TIOCSTI-2", "ioctl(0, (1UL << 32) | TIOCSTI, \" \") (high bits a filter may miss)",
-                    "EPERM(1) | ENOTTY(25) | EIO(5)", LAYER_SESSION, "session seccomp", EPERM, ENOTTY, EIO),
+                    "EPERM(1) | ENOTTY(25) | EIO(5)", LAYER_SESSION, "session stdio seccomp", EPERM, ENOTTY, EIO),
 
         /* ---- seccomp: the kernel's own errno differs ---- */
         ERRNO_PROBE("PR-KEYCTL-1", "keyctl(9999, 0, 0, 0, 0) (the kernel would say EOPNOTSUPP)", "EPERM(1)",
@@ -205,13 +205,17 @@ const struct probe_def probe_catalogue[] = {
                     "EPERM(1), both", LAYER_SECCOMP, "seccomp", EPERM),
         ERRNO_PROBE("PR-TTY-TIOCCONS", "ioctl(-1, TIOCCONS) and with every high bit set (the kernel would say EBADF)",
                     "EPERM(1), both", LAYER_SECCOMP, "seccomp", EPERM),
+        /* ---- stdio (issue 10): the payload holds no descriptor of the caller's ---- */
+        VALUE_PROBE("PR-STDIO-1", "fstat(0), fstat(1), fstat(2)",
+                    "each is the pipe the launcher created for it (same inode): relayed, not the caller's fd",
+                    LAYER_STDIO, "stdio", probe_value_stdio),
 };
 const size_t probe_catalogue_len = ELEMENTSOF(probe_catalogue);
 
 const char *const probe_control_layers[] = {
         "net", "seccomp", "exec-once", "env", "ro-root", "ro-in", "caps", "nnp", "user", "pidns", "uts",
         "cgroupns", "proc-mask", "dev", "sys", "tmp-noexec", "fds", "session", "init", "limits",
-        "host-root", "tmp-inodes",
+        "host-root", "tmp-inodes", "stdio",
         PROBE_CONTROL_ROOTFS_DOCKER_SOCK, PROBE_CONTROL_OUT_UNWRITABLE, NULL,
 };
 
@@ -240,6 +244,7 @@ static const char *const layer_names[_LAYER_MAX] = {
         [LAYER_LIMITS] = "limits",
         [LAYER_HOST_ROOT] = "host-root",
         [LAYER_TMP_INODES] = "tmp-inodes",
+        [LAYER_STDIO] = "stdio",
 };
 
 static const char *const verdict_names[] = {

@@ -41,6 +41,7 @@ enum probe_layer {
         /* mounts and identity (issue 9) */
         LAYER_HOST_ROOT,  /* host root never mapped into the user namespace */
         LAYER_TMP_INODES, /* /tmp and /out inodes bounded */
+        LAYER_STDIO,      /* 0/1/2 are the launcher's relayed pipes, not the caller's fds */
         _LAYER_MAX,
 };
 
@@ -82,6 +83,7 @@ struct probe_context {
         long long memory;       /* bytes, or -1 */
         const char *hostname;
         const char *memory_mechanism; /* what held the memory limit ("cgroup v2", "rlimit (...)"), or NULL */
+        unsigned long long stdio_ino[3]; /* the inodes of the pipes the payload got as 0/1/2, 0: unknown */
 };
 
 /* The whole report of one probe run. */
@@ -167,6 +169,8 @@ enum verdict probe_value_dev(const struct probe_observation *o, const struct pro
 enum verdict probe_value_proc_mask(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
 enum verdict probe_value_pids(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
 enum verdict probe_value_memory(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
+/* probe_stdio.c */
+enum verdict probe_value_stdio(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);
 bool probe_check_env_exact(const struct probe_report *r, char *why, size_t why_size);
 /* mounts and identity (probes/checks_mounts.c) */
 enum verdict probe_value_host_root(const struct probe_observation *o, const struct probe_context *ctx, char *why, size_t why_size);

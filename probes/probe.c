@@ -339,6 +339,8 @@ static const struct probe_fn {
         { "PR-TTY-TIOCLINUX", probe_tty_tioclinux },
         { "PR-TTY-TIOCSETD", probe_tty_tiocsetd },
         { "PR-TTY-TIOCCONS", probe_tty_tioccons },
+        /* stdio (issue 10) */
+        { "PR-STDIO-1", probe_stdio },
 };
 
 static struct obs results[ELEMENTSOF(probes)];

@@ -60,6 +60,8 @@ void probe_memory_unmapped(struct obs *o);
 void child_first_oom_victim(void);
 /* PR-BPF-1's note: does the host's kernel deny bpf() to the sandbox before seccomp is consulted? */
 void probe_bpf_host(struct obs *o);
+/* probe_stdio.c */
+void probe_stdio(struct obs *o);
 
 /* observe_kernel.c */
 void probe_userns(struct obs *o);

@@ -454,3 +454,7 @@ p("Raw data: `docs/bench/hyperfine.{json,md,txt}`, `unshare.{json,txt}`, `rss.ts
   "`strace-c.txt`, `strace-c-bwrap.txt`, `strace-tt.txt`, `perf-stat-*.txt`, `perf-trace.txt`, `latency.png`.")
 print("\n".join(out))
 PY
+if [ -s "$BENCH_RAW/relay.md" ]; then # 9. relayed stdio (scripts/bench-relay.sh)
+        printf '\n## Relayed stdio\n\n'
+        cat "$BENCH_RAW/relay.md"
+fi

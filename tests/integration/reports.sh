@@ -36,7 +36,7 @@ check "its JUnit failures match the JSON" junit_counts "$T/w"
 check "at least one failure is reported" jq -e '.summary.fail >= 1' "$T/w/sandbox-attestation-evidence.json"
 check "its Markdown agrees with the JSON" same_verdicts "$T/w"
 check "the bundle says it is not an attestation" jq -e '.attestation == false and (.weakened | index("seccomp"))' "$T/w/sandbox-attestation-evidence.json"
-check "the step list shows the weakened step" jq -e '.steps[] | select(.step == "load_seccomp") | .result | test("weaken seccomp")' "$T/w/sandbox-attestation-evidence.json"
+check "the step list shows the weakened step" jq -e '.steps[] | select(.step == "load_profile") | .result | test("weaken seccomp")' "$T/w/sandbox-attestation-evidence.json"
 check "the Markdown says so too" has "NOT AN ATTESTATION" "$T/w/sandbox-attestation-report.md"
 check "the JUnit property says so too" xmllint --xpath '//property[@name="attestation" and @value="false"]' "$T/w/sandbox-attestation-junit.xml"
 

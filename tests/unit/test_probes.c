@@ -111,7 +111,7 @@ static bool net_ok(const char *text, char *why, size_t size)
  * set-up controls. */
 static const char *const weaken_layers[] = { "net", "seccomp", "exec-once", "env", "ro-root", "ro-in", "caps",
         "nnp", "user", "pidns", "uts", "cgroupns", "proc-mask", "dev", "sys", "tmp-noexec", "fds", "session", "init",
-        "limits", "rootfs-docker-sock", "out-unwritable",
+        "limits", "stdio", "rootfs-docker-sock", "out-unwritable",
         "host-root", "tmp-inodes" }; /* mounts and identity (issue 9) */
 
 static bool is_weaken_layer(const char *w, size_t len)
@@ -741,6 +741,25 @@ START_TEST(controls_doc_in_step)
 }
 END_TEST
 
+/* PR-STDIO-1: adjudicated against the inodes of the launcher's own pipes (the context). */
+START_TEST(stdio_pipes)
+{
+        struct probe_context ctx = ctx_default;
+        ctx.stdio_ino[0] = 11;
+        ctx.stdio_ino[1] = 12;
+        ctx.stdio_ino[2] = 13;
+        ck_assert_int_eq(judge_value("PR-STDIO-1", 0, "0=fifo:11 1=fifo:12 2=fifo:13", &ctx), PASS);
+        /* the caller's /dev/null or terminal as 0, the caller's pipe as 2 */
+        ck_assert_int_eq(judge_value("PR-STDIO-1", 0, "0=chr:5 1=fifo:12 2=fifo:13", &ctx), FAIL);
+        ck_assert_int_eq(judge_value("PR-STDIO-1", 0, "0=fifo:11 1=fifo:12 2=fifo:99", &ctx), FAIL);
+        ck_assert_int_eq(judge_value("PR-STDIO-1", 0, "0=reg:11 1=fifo:12 2=fifo:13", &ctx), FAIL);
+        /* malformed, or the launcher did not say what its pipes are: never a PASS */
+        ck_assert_int_eq(judge_value("PR-STDIO-1", 0, "0=fifo:11 1=fifo:12", &ctx), UNVERIFIED);
+        ck_assert_int_eq(judge_value("PR-STDIO-1", 0, "garbage", &ctx), UNVERIFIED);
+        ck_assert_int_eq(judge_value("PR-STDIO-1", 0, "0=fifo:11 1=fifo:12 2=fifo:13", &ctx_default), UNVERIFIED);
+}
+END_TEST
+
 static Suite *probes_suite(void)
 {
         Suite *s = suite_create("probes");
@@ -751,6 +770,7 @@ static Suite *probes_suite(void)
                 { "growth", { new_errno_probes, killed_label, value_probes_need_a_value, caps_and_bits, seccomp_ids,
                               views, limits, env_exact, controls_doc_in_step } },
                 { "checks", { net_dev, env_keys, mounts_good, mounts_bad, mounts_stray } },
+                { "stdio", { stdio_pipes } },
         };
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
                 TCase *tc = tcase_create(cases[i].name);

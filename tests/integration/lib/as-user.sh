@@ -21,6 +21,7 @@ trap 'rm -rf "$stage"' EXIT
 chmod 0755 "$stage"
 cp "$DENYBOX" "$stage/denybox"
 cp "$(dirname "$0")/common.sh" "$(dirname "$0")/../junit.xsd" "$script" "$stage/"
+cp "$(dirname "$0")/attack.c" "$(dirname "$0")/ptyrun.py" "$(dirname "$0")/sigrace.py" "$stage/" # attacks
 if [ -d "${PROFILES_DIR:-}" ]; then # the shared profiles may sit in a tree the test user cannot read
         cp -r "$PROFILES_DIR" "$stage/profiles"
         export PROFILES_DIR="$stage/profiles"

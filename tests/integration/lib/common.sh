@@ -63,3 +63,11 @@ all_pass() {
                 and .verdict == "FAIL" and (.reason | test("address space only"))))
                 and .summary.unverified == 0 and .summary.fail == (if $as_only then 1 else 0 end)' "$1" >/dev/null
 }
+
+# add_attack_binary ROOT: the in-sandbox attacks (lib/attack.c, copied beside this file by
+# as-user.sh) built static into ROOT/bin/attack; exit 77 without a compiler.
+add_attack_binary() {
+        command -v gcc >/dev/null || { echo "gcc is needed to build the in-sandbox attack"; exit 77; }
+        gcc -O2 -static -pthread -o "$1/bin/attack" "$(dirname "$0")/attack.c" || exit 77
+        chmod 0755 "$1/bin/attack"
+}
