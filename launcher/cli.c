@@ -72,6 +72,7 @@ void config_free(struct sandbox_config *c)
         free(c->workdir);
         free(c->output_dir);
         free(c->bpf_out);
+        free(c->merge);
         config_init(c);
 }
 
@@ -345,6 +346,7 @@ enum {
         OPT_SECURITY_OPT, OPT_ENV_FILE, OPT_PIDS_LIMIT, OPT_MEMORY_SWAP, OPT_CPUS, OPT_TIMEOUT,
         OPT_JSON, OPT_RM, OPT_PRIVILEGED, OPT_NS_PID, OPT_NS_IPC, OPT_NS_UTS, OPT_NS_USER,
         OPT_NS_CGROUP, OPT_DEVICE, OPT_BPF_OUT, OPT_WEAKEN,
+        OPT_MERGE, OPT_ARGS,
 };
 
 static const struct option long_options[] = {
@@ -381,6 +383,8 @@ static const struct option long_options[] = {
         {"cgroupns", required_argument, NULL, OPT_NS_CGROUP},
         {"device", required_argument, NULL, OPT_DEVICE},
         {"help", no_argument, NULL, 'h'},
+        {"merge", required_argument, NULL, OPT_MERGE},
+        {"args", no_argument, NULL, OPT_ARGS},
         {},
 };
 
@@ -391,6 +395,7 @@ static const struct {
         {"run", CMD_RUN},         {"attest", CMD_ATTEST},   {"explain", CMD_EXPLAIN},
         {"seccomp", CMD_SECCOMP}, {"version", CMD_VERSION}, {"--version", CMD_VERSION},
         {"help", CMD_HELP},       {"--help", CMD_HELP},     {"-h", CMD_HELP},
+        {"learn", CMD_LEARN},
 };
 
 static int parse_option(struct sandbox_config *c, int opt, const char *arg, struct dbx_error *err)
@@ -474,6 +479,12 @@ static int parse_option(struct sandbox_config *c, int opt, const char *arg, stru
         case OPT_BPF_OUT:
                 free(c->bpf_out);
                 return (c->bpf_out = strdup(arg)) ? 0 : dbx_error_set(err, ENOMEM, "out of memory");
+        case OPT_MERGE:
+                free(c->merge);
+                return (c->merge = strdup(arg)) ? 0 : dbx_error_set(err, ENOMEM, "out of memory");
+        case OPT_ARGS:
+                c->learn_args = true;
+                return 0;
         default:
                 return dbx_error_set(err, EINVAL, "unexpected option");
         }
@@ -508,18 +519,24 @@ static int validate(struct sandbox_config *c, struct dbx_error *err)
                 return dbx_error_set(err, EINVAL, "--weaken belongs to attest and run (test-only negative controls)");
         if (c->bpf_out && c->command != CMD_SECCOMP)
                 return dbx_error_set(err, EINVAL, "--bpf-out belongs to the seccomp command");
+        if ((c->merge || c->learn_args) && c->command != CMD_LEARN)
+                return dbx_error_set(err, EINVAL, "%s belongs to the learn command", c->merge ? "--merge" : "--args");
+        if (c->command == CMD_LEARN && c->argc == 0)
+                return dbx_error_set(err, EINVAL, "learn: missing the command to record (denybox learn [OPTIONS] [-o PROFILE.json] -- CMD [ARG...])");
+        if (c->command == CMD_LEARN && c->json)
+                return dbx_error_set(err, EINVAL, "--json belongs to attest");
         return 0;
 }
 
 int config_parse(struct sandbox_config *c, int argc, char **argv, struct dbx_error *err)
 {
         if (argc < 2)
-                return dbx_error_set(err, EINVAL, "missing command (run, attest, explain, seccomp, version; see denybox help)");
+                return dbx_error_set(err, EINVAL, "missing command (run, attest, learn, explain, seccomp, version; see denybox help)");
         for (size_t i = 0; i < ELEMENTSOF(commands); i++)
                 if (strcmp(argv[1], commands[i].name) == 0)
                         c->command = commands[i].cmd;
         if (c->command == CMD_NONE)
-                return dbx_error_set(err, EINVAL, "unknown command '%s' (run, attest, explain, seccomp, version)", argv[1]);
+                return dbx_error_set(err, EINVAL, "unknown command '%s' (run, attest, learn, explain, seccomp, version)", argv[1]);
         if (c->command == CMD_VERSION || c->command == CMD_HELP)
                 return 0;
 

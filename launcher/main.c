@@ -12,6 +12,7 @@
 #include "config.h"
 #include "explain.h"
 #include "filter.h"
+#include "learn.h"
 #include "preflight.h"
 #include "sandbox.h"
 #include "version.h"
@@ -21,6 +22,7 @@
 static const char usage[] =
         "usage: denybox run [OPTIONS] [--rootfs DIR] -- CMD [ARG...]\n"
         "       denybox attest [OPTIONS] [--rootfs DIR] [-o DIR] [--json]\n"
+        "       denybox learn [OPTIONS] [-o PROFILE.json] [--merge OLD.json] [--args] -- CMD [ARG...]\n"
         "       denybox explain [OPTIONS]\n"
         "       denybox seccomp [PROFILE] [--bpf-out FILE]\n"
         "       denybox version\n"
@@ -41,13 +43,17 @@ static const char usage[] =
         "  --timeout SECONDS            kill the sandbox after this long\n"
         "  -o, --output DIR             attest: where the bundle goes (default ./denybox-evidence)\n"
         "  --json                       attest: print the bundle on stdout\n"
+        "  learn: -o PROFILE.json       where the learned profile goes (default ./learned-seccomp.json)\n"
+        "  --merge OLD.json             learn: union with a profile learn wrote before\n"
+        "  --args                       learn: argument rules for socket, clone, ioctl, prctl, fcntl,\n"
+        "                               personality (the values seen)\n"
         "  --weaken LAYER               TEST ONLY: remove one layer (negative control; never an\n"
         "                               attestation): net seccomp exec-once env ro-root ro-in caps nnp\n"
         "                               user pidns uts cgroupns proc-mask dev sys tmp-noexec fds\n"
         "                               session init limits\n"
         "Refused: --privileged, --network host, --pid/--ipc/--uts/--userns host, --cap-add,\n"
         "         --device, -t, seccomp=unconfined, engine sockets as volumes.\n"
-        "Exit codes: run: the payload's status (128+N for signal N), 124 timeout, 126/127 payload\n"
+        "Exit codes: run, learn: the payload's status (128+N for signal N), 124 timeout, 126/127 payload\n"
         "not executable/not found; attest: 0 all probes PASS, 2 a probe FAILED or UNVERIFIED (or\n"
         "--weaken); both: 3 the sandbox could not be established, 64 usage error or bad input.\n";
 
@@ -137,6 +143,24 @@ static int cmd_run(const struct sandbox_config *c, const struct filter_set *fs)
         return res.exit_code;
 }
 
+static int cmd_learn(const struct sandbox_config *c, const struct filter_set *fs, const struct loaded_profile *lp)
+{
+        struct filter_host host = this_host();
+        struct learn_outcome o;
+        struct dbx_error err = {0};
+        bool usage_error;
+
+        int r = learn_run(c, fs, lp->p, &host, lp->name, lp->sha256, &o, &usage_error, &err);
+        if (r < 0)
+                return fail(o.exit_code, &err);
+        learn_summary_print(c, &o, stderr);
+        if (o.timed_out)
+                fprintf(stderr, "denybox: the payload timed out after %u s and was killed\n", c->timeout_sec);
+        r = o.exit_code;
+        learn_outcome_free(&o);
+        return r;
+}
+
 static int cmd_seccomp(const struct sandbox_config *c, const struct loaded_profile *lp, const struct filter_set *fs)
 {
         struct filter_host host = this_host();
@@ -196,6 +220,7 @@ int main(int argc, char **argv)
         case CMD_ATTEST:
         case CMD_EXPLAIN:
         case CMD_SECCOMP:
+        case CMD_LEARN:
         case CMD_NONE:
                 break;
         }
@@ -216,7 +241,7 @@ int main(int argc, char **argv)
                 goto out;
         }
         /* A limit nothing here can enforce is said so, never silently dropped. */
-        if (c.command == CMD_RUN || c.command == CMD_ATTEST) {
+        if (c.command == CMD_RUN || c.command == CMD_ATTEST || c.command == CMD_LEARN) {
                 struct cgroup_plan plan;
                 cgroup_prepare(&c.limits, true, &plan, NULL);
                 for (int k = 0; k < _LIMIT_MAX; k++)
@@ -264,6 +289,9 @@ int main(int argc, char **argv)
                 break;
         case CMD_SECCOMP:
                 r = cmd_seccomp(&c, &lp, &fs);
+                break;
+        case CMD_LEARN:
+                r = cmd_learn(&c, &fs, &lp);
                 break;
         case CMD_HELP:
         case CMD_VERSION:

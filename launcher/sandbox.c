@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "init.h"
+#include "learn.h"
 #include "sandbox_wait.h"
 #include "mounts.h"
 #include "privs.h"
@@ -251,7 +252,12 @@ int bpf_blob_load(const struct bpf_blob *b, unsigned flags)
  * allowed, then stage 2 (the profile), stacked on top. */
 static int load_seccomp(struct child_ctx *x, struct dbx_error *err)
 {
-        int listener = bpf_blob_load(&x->fs->stage1, SECCOMP_FILTER_FLAG_NEW_LISTENER);
+        /* learn: the recording filter (learn.h) takes stage 1's place and its listener */
+        struct sock_filter rec[LEARN_FILTER_LEN];
+        struct bpf_blob recording = {.data = (uint8_t *)rec, .len = sizeof(rec)};
+        if (x->p->record)
+                learn_filter_build(x->sync, rec);
+        int listener = bpf_blob_load(x->p->record ? &recording : &x->fs->stage1, SECCOMP_FILTER_FLAG_NEW_LISTENER);
         if (listener < 0)
                 return dbx_error_set(err, errno, "cannot load seccomp stage 1: %s", strerror(errno));
 
@@ -272,7 +278,7 @@ static int load_seccomp(struct child_ctx *x, struct dbx_error *err)
         cm->cmsg_type = SCM_RIGHTS;
         cm->cmsg_len = CMSG_LEN(sizeof(int));
         memcpy(CMSG_DATA(cm), &listener, sizeof(int));
-        ssize_t n = sendmsg(x->sync, &msg, MSG_NOSIGNAL);
+        ssize_t n = sendmsg(x->sync, &msg, x->p->record ? (int)LEARN_HANDOFF_FLAGS : MSG_NOSIGNAL);
         close(listener);
         if (n != (ssize_t)mlen)
                 return dbx_error_set(err, errno, "cannot hand the exec listener to the supervisor: %s", strerror(errno));
@@ -523,6 +529,7 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, con
                 return r;
         }
         res->sup.listener = listener;
+        res->sup.rec = p->record;
         if (config_weakened(c, WEAKEN_EXEC_ONCE))
                 res->sup.policy = (struct exec_policy){.verdict = EXEC_VERDICT_ALLOW};
         res->sup.init_pid = pid;

@@ -8,7 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/audit.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include "learn.h"
 
 /* Best effort, for the log only: the path argument of execve (arg0) or execveat (arg1). */
 static void read_path(pid_t pid, uint64_t addr, char *buf, size_t size)
@@ -27,6 +31,32 @@ static void read_path(pid_t pid, uint64_t addr, char *buf, size_t size)
         buf[n] = '\0';
 }
 
+static bool is_exec(const struct seccomp_data *d)
+{
+        return d->arch == AUDIT_ARCH_X86_64 && (d->nr == __NR_execve || d->nr == __NR_execveat);
+}
+
+/* learn: any other syscall.  Recorded once stage 2 is loaded: from then on the profile judges
+ * every call, the payload's and those of denybox's init and pre-exec path alike, so it must allow
+ * them all (the calls before -- the hand-off, loading stage 2 -- never run under the profile).
+ * Then continued: CONTINUE is no security decision here, stage 2 has already judged the call (a
+ * denial outranks the notification and never reaches us). */
+static int learn_continue(struct supervisor *s, struct seccomp_notif *req, struct seccomp_notif_resp *resp)
+{
+        s->rec->notifications++;
+        if (s->rec->stage2_loaded)
+                learn_record_syscall(s->rec, &req->data);
+        else if ((pid_t)req->pid == s->init_pid && req->data.nr == __NR_seccomp)
+                s->rec->stage2_loaded = true; /* init's one seccomp() after the recording filter */
+        resp->id = req->id;
+        resp->val = 0;
+        resp->error = 0;
+        resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+        int r = seccomp_notify_respond(s->listener, resp);
+        seccomp_notify_free(req, resp);
+        return r == -ENOENT ? 0 : r;
+}
+
 int supervisor_handle(struct supervisor *s)
 {
         struct seccomp_notif *req = NULL;
@@ -40,6 +70,9 @@ int supervisor_handle(struct supervisor *s)
                 seccomp_notify_free(req, resp);
                 return r == -ENOENT ? 0 : r; /* the caller died meanwhile */
         }
+
+        if (s->rec && !is_exec(&req->data))
+                return learn_continue(s, req, resp);
 
         struct exec_attempt a = {.pid = (pid_t)req->pid};
         char *name = seccomp_syscall_resolve_num_arch(req->data.arch, req->data.nr);
@@ -78,6 +111,12 @@ int supervisor_handle(struct supervisor *s)
         else
                 resp->error = -a.err;
 
+        if (s->rec && !a.own_exec && a.pid != s->init_pid) {
+                s->rec->exec_attempts++;
+                s->rec->exec_allowed += a.allowed;
+                if (a.allowed)
+                        learn_record_syscall(s->rec, &req->data);
+        }
         r = seccomp_notify_respond(s->listener, resp);
         seccomp_notify_free(req, resp);
         if (s->n_log < EXEC_LOG_MAX)
