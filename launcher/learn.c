@@ -413,3 +413,81 @@ void learn_outcome_free(struct learn_outcome *o)
 {
         learned_free(&o->lp);
 }
+
+/* ---- attest with a learned profile ------------------------------------------------------- */
+
+/* The probe's own needs: the embedded probe run once under the seeds' strict profile with the
+ * recording filter, as attest would run it. */
+static int record_probe(const struct sandbox_config *c, int probe_fd, const struct filter_host *host,
+                        struct learned_profile *ret, struct dbx_error *err)
+{
+        size_t len;
+        const char *json = profile_builtin("strict", &len);
+        struct profile *strict = NULL;
+        struct filter_set sfs = { 0 };
+        int r = profile_parse(json, len, &strict, err);
+        if (r == 0)
+                r = filter_set_compile(strict, host, &sfs, err);
+        if (strict)
+                profile_free(strict);
+        if (r < 0)
+                return r;
+        char ids[4][24];
+        snprintf(ids[0], sizeof(ids[0]), "%u", (unsigned)c->uid_expected);
+        snprintf(ids[1], sizeof(ids[1]), "%u", (unsigned)c->gid_expected);
+        snprintf(ids[2], sizeof(ids[2]), "%lld", (long long)c->limits.pids);
+        snprintf(ids[3], sizeof(ids[3]), "%lld", (long long)(c->limits.memory >= 0 ? c->limits.memory : c->limits.memory_swap));
+        char *argv[] = { (char *)"denybox-probe", (char *)"--uid", ids[0], (char *)"--gid", ids[1], (char *)"--hostname",
+                         (char *)SANDBOX_HOSTNAME, (char *)"--pids-limit", ids[2], (char *)"--memory", ids[3], NULL };
+        struct learn_record *rec = malloc(sizeof(*rec));
+        if (!rec) {
+                filter_set_free(&sfs);
+                return dbx_error_set(err, ENOMEM, "out of memory");
+        }
+        learn_record_init(rec, false);
+        struct sandbox_payload p = { .argv = argv, .exec_fd = probe_fd, .record = rec };
+        struct sandbox_result res;
+        size_t seen;
+        r = sandbox_run(c, &sfs, &p, true, &res, err);
+        sandbox_result_free(&res);
+        filter_set_free(&sfs);
+        if (r == 0 && !res.established)
+                r = dbx_error_set(err, EPERM, "the probe could not be started to record its needs");
+        if (r == 0 && record_to_profile(rec, ret, &seen) < 0)
+                r = dbx_error_set(err, ENOMEM, "out of memory");
+        free(rec);
+        return r < 0 ? dbx_error_wrap(err, "recording the probe's own syscalls") : 0;
+}
+
+int learn_attest_profile(const struct sandbox_config *c, const char *ref, const struct filter_host *host, int probe_fd,
+                         struct filter_set *ret_fs, char *ret_name, size_t name_size, struct dbx_error *err)
+{
+        if (!ref || config_profile_is_builtin(ref))
+                return 0;
+        _cleanup_free_ char *text = NULL;
+        size_t len;
+        struct learned_profile learned = { .date = -1 }, probe = { .date = -1 };
+        if (read_file(ref, PROFILE_MAX_BYTES, &text, &len, NULL) < 0 || learned_parse(text, len, &learned, NULL) < 0)
+                return 0; /* not (exactly) what learn wrote: attested as it is */
+
+        int r = record_probe(c, probe_fd, host, &probe, err);
+        size_t n_probe = probe.n, n_learned = learned.n;
+        if (r == 0 && learned_merge(&learned, &probe) < 0)
+                r = dbx_error_set(err, ENOMEM, "out of memory");
+        _cleanup_free_ char *json = NULL;
+        struct profile *u = NULL;
+        if (r == 0)
+                r = learned_emit(&learned, &json, &len, err);
+        if (r == 0)
+                r = profile_parse(json, len, &u, err);
+        if (r == 0)
+                r = filter_set_compile(u, host, ret_fs, err);
+        if (u)
+                profile_free(u);
+        if (r == 0)
+                snprintf(ret_name, name_size, "%s (learned: %zu syscalls; + the probe's own needs under builtin:strict: %zu, %zu in all)",
+                         ref, n_learned, n_probe, learned.n);
+        learned_free(&learned);
+        learned_free(&probe);
+        return r < 0 ? r : 1;
+}

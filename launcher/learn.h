@@ -87,6 +87,14 @@ struct learn_outcome {
 int learn_run(const struct sandbox_config *c, const struct filter_set *fs, const struct profile *base,
               const struct filter_host *host, const char *base_name, const char *base_sha256, struct learn_outcome *out, bool *ret_usage,
               struct dbx_error *err);
+/* attest --security-opt seccomp=FILE where FILE is a profile learn wrote: the embedded probe needs
+ * syscalls the workload never made, so the filter attested is the learned profile united with the
+ * probe's own needs, recorded under the seeds' strict profile (a subset of what strict allows).
+ * Every denial the probes find in the union holds in the learned profile, a subset of it.
+ * Returns 1 and fills ret_fs/ret_name when FILE is a learned profile, 0 when it is not (attest it
+ * as it is), or a negative errno. */
+int learn_attest_profile(const struct sandbox_config *c, const char *ref, const struct filter_host *host, int probe_fd,
+                         struct filter_set *ret_fs, char *ret_name, size_t name_size, struct dbx_error *err);
 /* The one-screen summary (main.c gives the stream). */
 void learn_summary_print(const struct sandbox_config *c, const struct learn_outcome *o, FILE *f);
 void learn_outcome_free(struct learn_outcome *o);

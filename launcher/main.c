@@ -278,7 +278,13 @@ int main(int argc, char **argv)
                 r = probe_memfd(&err);
                 if (r >= 0) {
                         int probe = r;
-                        r = attest_run(&c, &fs, probe, lp.name, lp.sha256, &err);
+                        /* a profile learn wrote is attested with the probe's own needs added (learn.h) */
+                        struct filter_set ufs = {0};
+                        char uname[4096 + 160];
+                        r = learn_attest_profile(&c, c.seccomp_profile, &host, probe, &ufs, uname, sizeof(uname), &err);
+                        if (r >= 0)
+                                r = attest_run(&c, r > 0 ? &ufs : &fs, probe, r > 0 ? uname : lp.name, lp.sha256, &err);
+                        filter_set_free(&ufs);
                         close(probe);
                 }
                 if (r < 0)
