@@ -265,7 +265,7 @@ int learn_run(const struct sandbox_config *c, const struct filter_set *fs, const
         const char *out_path = c->output_dir ? c->output_dir : LEARN_DEFAULT_OUTPUT;
         int r;
 
-        *out = (struct learn_outcome){ .lp = { .date = -1 } };
+        *out = (struct learn_outcome){ .lp = { .date = -1 }, .exit_code = EXIT_USAGE };
         *ret_usage = true;
         /* Bad input is found before anything runs. */
         if (c->merge) {
@@ -365,8 +365,7 @@ int learn_run(const struct sandbox_config *c, const struct filter_set *fs, const
 fail:
         learned_free(&old);
         learned_free(&out->lp);
-        if (out->exit_code == 0)
-                out->exit_code = *ret_usage ? EXIT_USAGE : EXIT_SANDBOX_FAILED;
+        out->exit_code = *ret_usage ? EXIT_USAGE : EXIT_SANDBOX_FAILED; /* not the payload's status */
         return r;
 }
 

@@ -25,6 +25,11 @@ if [ -d "${PROFILES_DIR:-}" ]; then # the shared profiles may sit in a tree the 
         cp -r "$PROFILES_DIR" "$stage/profiles"
         export PROFILES_DIR="$stage/profiles"
 fi
+cp "$(dirname "$0")/seed_harness.py" "$stage/" # learn.sh: the seeds' Python harness
+if [ -x "${LEARN_PAYLOAD:-}" ]; then # learn.sh: its static C workload (a build artifact)
+        cp "$LEARN_PAYLOAD" "$stage/learn-payload"
+        export LEARN_PAYLOAD="$stage/learn-payload"
+fi
 chmod -R a+rX "$stage"
 export DENYBOX="$stage/denybox"
 run_script="$stage/$(basename "$script")"
@@ -38,7 +43,7 @@ unpriv)
         if [ "$(id -u)" = 0 ]; then
                 command -v setpriv >/dev/null || skip "setpriv (util-linux) is missing"
                 env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DENYBOX="$DENYBOX" PROFILES_DIR="${PROFILES_DIR:-}" \
-                        SEEDS_PROFILE="${SEEDS_PROFILE:-}" TESTS_MODE=unpriv \
+                        SEEDS_PROFILE="${SEEDS_PROFILE:-}" LEARN_PAYLOAD="${LEARN_PAYLOAD:-}" TESTS_MODE=unpriv \
                         setpriv --reuid=65534 --regid=65534 --clear-groups -- "$run_script"
         else
                 TESTS_MODE=unpriv "$run_script"
