@@ -398,7 +398,7 @@ void learn_summary_print(const struct sandbox_config *c, const struct learn_outc
                                          : "the base profile denied them: the learned profile keeps exec EPERM");
         else
                 fprintf(f, "  exec: none after the payload's own start (exec-once: execve/execveat EPERM)\n");
-        fprintf(f, "  recording cost: %llu notifications, %.1f ms wall time (learn/run ratio: scripts/bench/learn.sh)\n",
+        fprintf(f, "  recording cost: %llu notifications, %.1f ms wall time (learn/run ratio: scripts/bench-learn.sh)\n",
                 (unsigned long long)o->notifications, o->wall_ms);
         if (lp->runs > 1)
                 fprintf(f, "  merged: %llu runs\n", (unsigned long long)lp->runs);
