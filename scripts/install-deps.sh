@@ -8,6 +8,7 @@ packages=(
         check                                                # unit suites
         busybox-static jq util-linux bsdutils procps python3 # integration tests: a shell rootfs, JSON, setpriv, script, pgrep, a dynamic program
         libxml2-utils                                        # JUnit XML validation (xmllint)
+        runc                                                 # learn.sh: a learned profile loads in runc
 )
 [ "${DENYBOX_WITH_BENCH:-0}" = 1 ] && packages+=(bubblewrap hyperfine time gnuplot-nox)
 [ "${DENYBOX_WITH_FUZZ:-0}" = 1 ] && packages+=(clang libclang-rt-14-dev)
