@@ -392,7 +392,7 @@ void learn_summary_print(const struct sandbox_config *c, const struct learn_outc
                 fprintf(f, "%s\n", s->n_values > 1 ? "}" : "");
         }
         if (lp->exec_attempts)
-                fprintf(f, "  FINDING: the workload exec'd %llu time(s) after its own start (%s): it needs subprocesses\n",
+                fprintf(f, "  FINDING: the workload exec'd %llu time(s) after its own start (%s): it runs, or tries to run, subprocesses\n",
                         (unsigned long long)lp->exec_attempts,
                         lp->exec_allowed ? "the base profile let them: the learned profile ALLOWS execve/execveat"
                                          : "the base profile denied them: the learned profile keeps exec EPERM");
