@@ -82,6 +82,7 @@ void config_free(struct sandbox_config *c)
         free(c->image);
         free(c->image_cache);
         free(c->entrypoint);
+        free(c->merge);
         config_init(c);
 }
 
@@ -405,6 +406,7 @@ enum {
         OPT_JSON, OPT_RM, OPT_PRIVILEGED, OPT_NS_PID, OPT_NS_IPC, OPT_NS_UTS, OPT_NS_USER,
         OPT_NS_CGROUP, OPT_DEVICE, OPT_BPF_OUT, OPT_WEAKEN, OPT_STOP_TIMEOUT,
         OPT_IMAGE, OPT_IMAGE_CACHE, OPT_ENTRYPOINT,
+        OPT_MERGE, OPT_ARGS,
 };
 
 static const struct option long_options[] = {
@@ -445,6 +447,8 @@ static const struct option long_options[] = {
         {"image", required_argument, NULL, OPT_IMAGE},
         {"image-cache", required_argument, NULL, OPT_IMAGE_CACHE},
         {"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
+        {"merge", required_argument, NULL, OPT_MERGE},
+        {"args", no_argument, NULL, OPT_ARGS},
         {},
 };
 
@@ -456,6 +460,7 @@ static const struct {
         {"seccomp", CMD_SECCOMP}, {"version", CMD_VERSION}, {"--version", CMD_VERSION},
         {"help", CMD_HELP},       {"--help", CMD_HELP},     {"-h", CMD_HELP},
         {"image", CMD_IMAGE},
+        {"learn", CMD_LEARN},
 };
 
 static int parse_option(struct sandbox_config *c, int opt, const char *arg, struct dbx_error *err)
@@ -564,6 +569,12 @@ static int parse_option(struct sandbox_config *c, int opt, const char *arg, stru
         case OPT_BPF_OUT:
                 free(c->bpf_out);
                 return (c->bpf_out = strdup(arg)) ? 0 : dbx_error_set(err, ENOMEM, "out of memory");
+        case OPT_MERGE:
+                free(c->merge);
+                return (c->merge = strdup(arg)) ? 0 : dbx_error_set(err, ENOMEM, "out of memory");
+        case OPT_ARGS:
+                c->learn_args = true;
+                return 0;
         default:
                 return dbx_error_set(err, EINVAL, "unexpected option");
         }
@@ -577,8 +588,8 @@ static int validate(struct sandbox_config *c, struct dbx_error *err)
         if (l->memory_swap >= 0 && l->memory_swap < l->memory)
                 return dbx_error_set(err, EINVAL, "--memory-swap must be at least --memory (it counts memory plus swap)");
         /* -o and --json are attest's; elsewhere they would be ignored without a word */
-        if (c->command != CMD_ATTEST && c->output_dir)
-                return dbx_error_set(err, EINVAL, "-o/--output belongs to attest (run writes no bundle)");
+        if (c->command != CMD_ATTEST && c->command != CMD_LEARN && c->output_dir)
+                return dbx_error_set(err, EINVAL, "-o/--output belongs to attest (the bundle) and learn (the profile); run writes neither");
         if (c->command != CMD_ATTEST && c->json)
                 return dbx_error_set(err, EINVAL, "--json belongs to attest");
         if (c->image && c->rootfs)
@@ -617,18 +628,24 @@ static int validate(struct sandbox_config *c, struct dbx_error *err)
                 return dbx_error_set(err, EINVAL, "--weaken belongs to attest and run (test-only negative controls)");
         if (c->bpf_out && c->command != CMD_SECCOMP)
                 return dbx_error_set(err, EINVAL, "--bpf-out belongs to the seccomp command");
+        if ((c->merge || c->learn_args) && c->command != CMD_LEARN)
+                return dbx_error_set(err, EINVAL, "%s belongs to the learn command", c->merge ? "--merge" : "--args");
+        if (c->command == CMD_LEARN && c->argc == 0)
+                return dbx_error_set(err, EINVAL, "learn: missing the command to record (denybox learn [OPTIONS] [-o PROFILE.json] -- CMD [ARG...])");
+        if (c->command == CMD_LEARN && c->json)
+                return dbx_error_set(err, EINVAL, "--json belongs to attest");
         return 0;
 }
 
 int config_parse(struct sandbox_config *c, int argc, char **argv, struct dbx_error *err)
 {
         if (argc < 2)
-                return dbx_error_set(err, EINVAL, "missing command (run, attest, explain, seccomp, image, version; see denybox help)");
+                return dbx_error_set(err, EINVAL, "missing command (run, attest, learn, explain, seccomp, image, verify, version; see denybox help)");
         for (size_t i = 0; i < ELEMENTSOF(commands); i++)
                 if (strcmp(argv[1], commands[i].name) == 0)
                         c->command = commands[i].cmd;
         if (c->command == CMD_NONE)
-                return dbx_error_set(err, EINVAL, "unknown command '%s' (run, attest, explain, seccomp, image, version)", argv[1]);
+                return dbx_error_set(err, EINVAL, "unknown command '%s' (run, attest, learn, explain, seccomp, image, verify, version)", argv[1]);
         if (c->command == CMD_VERSION || c->command == CMD_HELP)
                 return 0;
 

@@ -35,6 +35,7 @@ enum command {
         CMD_VERSION,
         CMD_HELP,
         CMD_IMAGE,     /* denybox image ls|rm|prune */
+        CMD_LEARN,
 };
 
 struct volume {
@@ -93,6 +94,8 @@ struct sandbox_config {
         char *output_dir;             /* attest: where the bundle goes */
         bool json;                    /* attest: print the bundle JSON on stdout */
         char *bpf_out;                /* seccomp: write raw BPF here */
+        char *merge;                  /* learn: --merge OLD.json (output_dir is learn's -o PROFILE) */
+        bool learn_args;              /* learn: --args */
 
         char **argv;                  /* payload argv (points into the caller's argv) */
         size_t argc;

@@ -15,6 +15,7 @@
 #include "filter.h"
 #include "outfile.h"
 #include "image.h"
+#include "learn.h"
 #include "preflight.h"
 #include "relay.h"
 #include "sandbox.h"
@@ -26,6 +27,7 @@
 static const char usage[] =
         "usage: denybox run [OPTIONS] [--rootfs DIR] -- CMD [ARG...]\n"
         "       denybox attest [OPTIONS] [--rootfs DIR] [-o DIR] [--json]\n"
+        "       denybox learn [OPTIONS] [-o PROFILE.json] [--merge OLD.json] [--args] -- CMD [ARG...]\n"
         "       denybox explain [OPTIONS]\n"
         "       denybox seccomp [PROFILE] [--bpf-out FILE]\n"
         "       denybox verify BUNDLE [--profile FILE|NAME] [--rootfs DIR] [--require ID]... [--seeds]\n"
@@ -55,13 +57,17 @@ static const char usage[] =
         "                               long (default 10; a second TERM/INT kills it at once)\n"
         "  -o, --output DIR             attest: where the bundle goes (default ./denybox-evidence)\n"
         "  --json                       attest: print the bundle on stdout\n"
+        "  learn: -o PROFILE.json       where the learned profile goes (default ./learned-seccomp.json)\n"
+        "  --merge OLD.json             learn: union with a profile learn wrote before\n"
+        "  --args                       learn: argument rules for socket, clone, ioctl, prctl, fcntl,\n"
+        "                               personality (the values seen)\n"
         "  --weaken LAYER               TEST ONLY: remove one layer (negative control; never an\n"
         "                               attestation): net seccomp exec-once env ro-root ro-in caps nnp\n"
         "                               user pidns uts cgroupns proc-mask dev sys tmp-noexec fds\n"
         "                               session init limits stdio\n"
         "Refused: --privileged, --network host, --pid/--ipc/--uts/--userns host, --cap-add,\n"
         "         --device, -t, seccomp=unconfined, engine sockets as volumes.\n"
-        "Exit codes: run: the payload's status (128+N for signal N), 124 timeout, 126/127 payload\n"
+        "Exit codes: run, learn: the payload's status (128+N for signal N), 124 timeout, 126/127 payload\n"
         "not executable/not found; attest: 0 all probes PASS, 2 a probe FAILED or UNVERIFIED (or\n"
         "--weaken); both: 3 the sandbox could not be established, 64 usage error or bad input;\n"
         "verify: 0 a valid attestation, 2 not (one line per finding), 64 bad input.\n";
@@ -201,6 +207,24 @@ static int open_image(struct sandbox_config *c, struct image *img, struct dbx_er
         return 0;
 }
 
+static int cmd_learn(const struct sandbox_config *c, const struct filter_set *fs, const struct loaded_profile *lp)
+{
+        struct filter_host host = this_host();
+        struct learn_outcome o;
+        struct dbx_error err = {0};
+        bool usage_error;
+
+        int r = learn_run(c, fs, lp->p, &host, lp->name, lp->sha256, &o, &usage_error, &err);
+        if (r < 0)
+                return fail(o.exit_code, &err);
+        learn_summary_print(c, &o, stderr);
+        if (o.timed_out)
+                fprintf(stderr, "denybox: the payload timed out after %u s and was killed\n", c->timeout_sec);
+        r = o.exit_code;
+        learn_outcome_free(&o);
+        return r;
+}
+
 static int cmd_seccomp(const struct sandbox_config *c, const struct loaded_profile *lp, const struct filter_set *fs)
 {
         struct filter_host host = this_host();
@@ -317,6 +341,7 @@ int main(int argc, char **argv)
         case CMD_ATTEST:
         case CMD_EXPLAIN:
         case CMD_SECCOMP:
+        case CMD_LEARN:
         case CMD_NONE:
                 break;
         }
@@ -343,7 +368,7 @@ int main(int argc, char **argv)
                 goto out;
         }
         /* Limits: a delegated systemd scope of its own where denybox needs one (re-executes). */
-        if ((c.command == CMD_RUN || c.command == CMD_ATTEST) && !config_weakened(&c, WEAKEN_LIMITS))
+        if ((c.command == CMD_RUN || c.command == CMD_ATTEST || c.command == CMD_LEARN) && !config_weakened(&c, WEAKEN_LIMITS))
                 cgroup_enter_scope(&c.limits, argv);
 
         /* 2. the seccomp filters are compiled before any namespace exists */
@@ -367,7 +392,7 @@ int main(int argc, char **argv)
                 }
         /* A limit nothing here can enforce is said so, never silently dropped (once every input
          * has been accepted: a bad input stays one line). */
-        if (c.command == CMD_RUN || c.command == CMD_ATTEST) {
+        if (c.command == CMD_RUN || c.command == CMD_ATTEST || c.command == CMD_LEARN) {
                 struct cgroup_plan plan;
                 cgroup_prepare(&c.limits, true, &plan, NULL);
                 for (int k = 0; k < _LIMIT_MAX; k++)
@@ -394,7 +419,13 @@ int main(int argc, char **argv)
                 r = probe_memfd(&err);
                 if (r >= 0) {
                         int probe = r;
-                        r = attest_run(&c, &fs, probe, out_dfd, lp.name, lp.sha256, &err);
+                        /* a profile learn wrote is attested with the probe's own needs added (learn.h) */
+                        struct filter_set ufs = {0};
+                        char uname[4096 + 160];
+                        r = learn_attest_profile(&c, c.seccomp_profile, &host, probe, &ufs, uname, sizeof(uname), &err);
+                        if (r >= 0)
+                                r = attest_run(&c, r > 0 ? &ufs : &fs, probe, out_dfd, r > 0 ? uname : lp.name, lp.sha256, &err);
+                        filter_set_free(&ufs);
                         close(probe);
                 }
                 if (r < 0)
@@ -405,6 +436,9 @@ int main(int argc, char **argv)
                 break;
         case CMD_SECCOMP:
                 r = cmd_seccomp(&c, &lp, &fs);
+                break;
+        case CMD_LEARN:
+                r = cmd_learn(&c, &fs, &lp);
                 break;
         case CMD_HELP:
         case CMD_VERSION:

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "init.h"
+#include "learn.h"
 #include "sandbox_wait.h"
 #include "mounts.h"
 #include "privs.h"
@@ -282,8 +283,21 @@ int bpf_blob_load(const struct bpf_blob *b, unsigned flags)
  * exec-once only: stage 1 without its guards (and no stage 2, load_profile). */
 static int load_exec_notify(struct child_ctx *x, struct dbx_error *err)
 {
-        const struct bpf_blob *stage1 = config_weakened(x->c, WEAKEN_SECCOMP) ? &x->fs->stage1_exec_only : &x->fs->stage1;
+        /* learn: the recording filter (learn.h) takes stage 1's listener; stage 1's always-on
+         * guards follow it as a filter of their own (after it: they deny a second listener) */
+        struct sock_filter rec[LEARN_FILTER_LEN];
+        struct bpf_blob recording = {.data = (uint8_t *)rec, .len = sizeof(rec)};
+        if (x->p->record)
+                learn_filter_build(x->sync, rec);
+        const struct bpf_blob *stage1 = x->p->record                        ? &recording
+                                        : config_weakened(x->c, WEAKEN_SECCOMP) ? &x->fs->stage1_exec_only
+                                                                                : &x->fs->stage1;
         int listener = bpf_blob_load(stage1, SECCOMP_FILTER_FLAG_NEW_LISTENER);
+        if (listener >= 0 && x->p->record && !config_weakened(x->c, WEAKEN_SECCOMP) &&
+            bpf_blob_load(&x->fs->stage1_guards, 0) < 0) {
+                close(listener);
+                listener = -1;
+        }
         if (listener < 0)
                 return dbx_error_set(err, errno, "cannot load seccomp stage 1: %s", strerror(errno));
 
@@ -304,7 +318,7 @@ static int load_exec_notify(struct child_ctx *x, struct dbx_error *err)
         cm->cmsg_type = SCM_RIGHTS;
         cm->cmsg_len = CMSG_LEN(sizeof(int));
         memcpy(CMSG_DATA(cm), &listener, sizeof(int));
-        ssize_t n = sendmsg(x->sync, &msg, MSG_NOSIGNAL);
+        ssize_t n = sendmsg(x->sync, &msg, x->p->record ? (int)LEARN_HANDOFF_FLAGS : MSG_NOSIGNAL);
         close(listener);
         if (n != (ssize_t)mlen)
                 return dbx_error_set(err, errno, "cannot hand the exec listener to the supervisor: %s", strerror(errno));
@@ -600,6 +614,7 @@ static int supervise_child(const struct sandbox_config *c, pid_t pid, int pidfd,
                 return r;
         }
         res->sup.listener = listener;
+        res->sup.rec = p->record;
         if (config_weakened(c, WEAKEN_EXEC_ONCE))
                 res->sup.policy = (struct exec_policy){.verdict = EXEC_VERDICT_ALLOW};
         res->sup.init_pid = pid;

@@ -21,6 +21,7 @@ enum setup_status {
 struct sandbox_payload {
         char **argv;       /* argv[0] is resolved inside the sandbox (PATH search) */
         int exec_fd;       /* >= 0: exec this fd (the embedded probe) instead of argv[0] */
+        struct learn_record *record; /* learn: the recording filter replaces stage 1 (learn.h) */
 };
 
 struct sandbox_result {

@@ -10,7 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <linux/audit.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include "learn.h"
 
 /* Best effort, for the log only: the path argument of execve (arg0) or execveat (arg1). */
 static void read_path(pid_t pid, uint64_t addr, char *buf, size_t size)
@@ -56,6 +60,30 @@ static bool notif_id_valid(int listener, uint64_t id)
         return ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
 }
 
+static bool is_exec(const struct seccomp_data *d)
+{
+        return d->arch == AUDIT_ARCH_X86_64 && (d->nr == __NR_execve || d->nr == __NR_execveat);
+}
+
+/* learn: any other syscall, recorded and continued.  Recorded from the payload's tree once the
+ * profile is loaded (its own seccomp() in load_profile, after fork_payload): from then on the
+ * profile judges every call, the payload's and denybox's last pre-exec steps alike, so it must
+ * allow them all.  init runs under its own fixed filter, never under the profile: its calls are
+ * not recorded.  CONTINUE is no security decision here: the stacked filters have already judged
+ * the call (a denial outranks the notification and never reaches us). */
+static int learn_continue(struct supervisor *s, const struct seccomp_notif *req)
+{
+        struct seccomp_notif_resp resp = {.id = req->id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE};
+        s->rec->notifications++;
+        if ((pid_t)req->pid != s->init_pid) {
+                if (s->rec->stage2_loaded)
+                        learn_record_syscall(s->rec, &req->data);
+                else if (req->data.nr == __NR_seccomp)
+                        s->rec->stage2_loaded = true;
+        }
+        return notif_send(s->listener, &resp);
+}
+
 int supervisor_handle(struct supervisor *s)
 {
         struct seccomp_notif req;
@@ -65,6 +93,9 @@ int supervisor_handle(struct supervisor *s)
                 return 0; /* that notifier died (e.g. SIGKILLed mid-call) before we read it: serve on */
         if (r < 0)
                 return r;
+
+        if (s->rec && !is_exec(&req.data))
+                return learn_continue(s, &req);
 
         struct exec_attempt a = {.pid = (pid_t)req.pid};
         char *name = seccomp_syscall_resolve_num_arch(req.data.arch, req.data.nr);
@@ -100,6 +131,12 @@ int supervisor_handle(struct supervisor *s)
         else
                 resp.error = -a.err;
 
+        if (s->rec && !a.own_exec && a.pid != s->init_pid) {
+                s->rec->exec_attempts++;
+                s->rec->exec_allowed += a.allowed;
+                if (a.allowed)
+                        learn_record_syscall(s->rec, &req.data);
+        }
         r = notif_send(s->listener, &resp);
         if (s->n_log < EXEC_LOG_MAX) {
                 s->log[s->n_log++] = a;

@@ -25,8 +25,11 @@ struct exec_attempt {
         int err;              /* errno answered when denied */
 };
 
+struct learn_record; /* learn.h */
+
 struct supervisor {
         int listener;
+        struct learn_record *rec; /* learn: every syscall is notified; record and continue it */
         pid_t init_pid;
         struct exec_policy policy;
         bool own_exec_done;

@@ -11,6 +11,7 @@ packages=(
         libxml2-utils                                        # JUnit XML validation (xmllint)
         python3-jsonschema python3-yaml                      # the bundle schema (JSON Schema 2020-12), the CI workflow YAML
         umoci skopeo                                         # image tests: build and copy OCI images offline
+        runc                                                 # learn.sh: a learned profile loads in runc
 )
 [ "${DENYBOX_WITH_BENCH:-0}" = 1 ] && packages+=(bubblewrap hyperfine time gnuplot-nox)
 [ "${DENYBOX_WITH_FUZZ:-0}" = 1 ] && packages+=(clang libclang-rt-14-dev)

@@ -116,14 +116,14 @@ static scmp_filter_ctx ctx_new(const struct profile_action *def, uint32_t badarc
  * are loaded the kernel takes the stricter action (KILL), so nothing is lost, and a SIGSYS can
  * then only come from stage 2 -- the layer the i386/x32 probe attests (were stage 1 to kill too,
  * a negative control that removes stage 2 could never make that probe fail). */
-static int build_stage1(bool guards, scmp_filter_ctx *ret, struct dbx_error *err)
+static int build_stage1(bool guards, bool notify, scmp_filter_ctx *ret, struct dbx_error *err)
 {
         static const struct profile_action allow = { PA_ALLOW, 0 };
         scmp_filter_ctx ctx = ctx_new(&allow, STAGE1_BADARCH, err);
         if (!ctx)
                 return -err->code;
         static const char *const exec_names[] = { "execve", "execveat" };
-        for (size_t i = 0; i < ELEMENTSOF(exec_names); i++) {
+        for (size_t i = 0; notify && i < ELEMENTSOF(exec_names); i++) {
                 int r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, seccomp_syscall_resolve_name(exec_names[i]), 0);
                 if (r < 0) {
                         seccomp_release(ctx);
@@ -270,16 +270,20 @@ int filter_set_compile(const struct profile *p, const struct filter_host *host, 
                        struct dbx_error *err)
 {
         struct filter_set fs = { 0 };
-        scmp_filter_ctx s1 = NULL, s1x = NULL, s2 = NULL;
-        int r = build_stage1(true, &s1, err);
+        scmp_filter_ctx s1 = NULL, s1x = NULL, s1g = NULL, s2 = NULL;
+        int r = build_stage1(true, true, &s1, err);
         if (r == 0)
-                r = build_stage1(false, &s1x, err);
+                r = build_stage1(false, true, &s1x, err);
+        if (r == 0)
+                r = build_stage1(true, false, &s1g, err);
         if (r == 0)
                 r = build_stage2(p, host, &s2, &fs.exec, &fs.enosys_above, &fs.warnings, err);
         if (r == 0)
                 r = export_ctx(s1, false, &fs.stage1.data, &fs.stage1.len, err);
         if (r == 0)
                 r = export_ctx(s1x, false, &fs.stage1_exec_only.data, &fs.stage1_exec_only.len, err);
+        if (r == 0)
+                r = export_ctx(s1g, false, &fs.stage1_guards.data, &fs.stage1_guards.len, err);
         if (r == 0)
                 r = export_ctx(s2, false, &fs.stage2.data, &fs.stage2.len, err);
         if (r == 0 && fs.enosys_above >= 0)
@@ -288,6 +292,8 @@ int filter_set_compile(const struct profile *p, const struct filter_host *host, 
                 seccomp_release(s1);
         if (s1x)
                 seccomp_release(s1x);
+        if (s1g)
+                seccomp_release(s1g);
         if (s2)
                 seccomp_release(s2);
         if (r < 0) {
@@ -315,6 +321,7 @@ void filter_set_free(struct filter_set *fs)
                 return;
         free(fs->stage1.data);
         free(fs->stage1_exec_only.data);
+        free(fs->stage1_guards.data);
         free(fs->stage2.data);
         free(fs->warnings);
         *fs = (struct filter_set){ 0 };
@@ -388,7 +395,7 @@ int filter_set_pfc(const struct profile *p, const struct filter_host *host, char
         size_t l1 = 0, l2 = 0;
         char *h1 = NULL, *h2 = NULL;
         int enosys_above = -1;
-        int r = build_stage1(true, &s1, err);
+        int r = build_stage1(true, true, &s1, err);
         if (r == 0)
                 r = build_stage2(p, host, &s2, &ep, &enosys_above, NULL, err);
         if (r == 0)

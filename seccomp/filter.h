@@ -47,6 +47,8 @@ struct filter_set {
         struct bpf_blob stage1_exec_only; /* stage 1 without its always-on argument guards (clone's
                                         * CLONE_NEW*, terminal ioctls): loaded instead of stage 1 only
                                         * by the test-only `--weaken seccomp`, which loads no stage 2 */
+        struct bpf_blob stage1_guards;  /* stage 1's guards without its exec notify: `learn` loads it after
+                                        * its recording filter, which holds the chain's one listener */
         struct bpf_blob stage2;        /* profile + always-on protections, exec left to stage 1 */
         struct exec_policy exec;       /* what the supervisor answers after the first exec */
         int enosys_above;              /* stage 2 answers ENOSYS to x86_64 numbers above this (-1: no

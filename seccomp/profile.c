@@ -267,7 +267,8 @@ static int parse_arch_map(yajl_val v, const char *path, struct profile_arch_map 
 static int parse_top(yajl_val o, struct profile *pr, struct dbx_error *err)
 {
         static const char *const keys[] = { "defaultAction", "defaultErrnoRet", "defaultErrno", "architectures",
-                                            "archMap", "syscalls", "flags", "listenerPath", "listenerMetadata", NULL };
+                                            "archMap", "syscalls", "flags", "listenerPath", "listenerMetadata",
+                                            "x-denybox" /* denybox learn's metadata (emit.h): not read */, NULL };
         const char *pre = pr->path_prefix;
         char p[160], q[72];
         int r;

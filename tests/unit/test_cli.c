@@ -108,6 +108,12 @@ static const struct {
         {{"run", "--env-file", "/nonexistent/env", "--", "true"}, "--env-file '/nonexistent/env'"},
         {{"run", "-e", "1BAD", "--", "true"}, "not KEY=VALUE"},
         {{"run", "-e", "B-AD=1", "--", "true"}, "not a valid variable name"},
+        /* learn */
+        {{"learn"}, "missing the command to record"},
+        {{"run", "--args", "--", "true"}, "--args belongs to the learn command"},
+        {{"attest", "--merge", "old.json"}, "--merge belongs to the learn command"},
+        {{"learn", "--weaken", "net", "--", "true"}, "--weaken belongs to attest and run"},
+        {{"learn", "--json", "--", "true"}, "--json belongs to attest"},
 };
 
 START_TEST(refused_and_malformed)
@@ -118,6 +124,23 @@ START_TEST(refused_and_malformed)
         ck_assert_msg(r < 0, "case %d (%s) was accepted", _i, bad[_i].needle);
         ck_assert_msg(strstr(err.msg, bad[_i].needle), "case %d: message '%s' lacks '%s'", _i, err.msg, bad[_i].needle);
         ck_assert_msg(!strchr(err.msg, '\n'), "case %d: message is not one line", _i);
+        config_free(&c);
+}
+END_TEST
+
+START_TEST(learn_options)
+{
+        static const char *const args[] = {"learn", "-o", "p.json", "--merge", "old.json", "--args",
+                                           "--security-opt", "seccomp=default-deny", "--", "/bin/sh", "-c", "true", NULL};
+        struct sandbox_config c;
+        struct dbx_error err;
+        ck_assert_msg(parse(&c, &err, args) == 0, "%s", err.msg);
+        ck_assert_int_eq(c.command, CMD_LEARN);
+        ck_assert_str_eq(c.output_dir, "p.json");
+        ck_assert_str_eq(c.merge, "old.json");
+        ck_assert(c.learn_args);
+        ck_assert_str_eq(c.seccomp_profile, "default-deny");
+        ck_assert_uint_eq(c.argc, 3);
         config_free(&c);
 }
 END_TEST
@@ -235,6 +258,7 @@ int main(void)
         tcase_add_test(tc, seccomp_profile_and_bpf_out_in_any_order);
         tcase_add_test(tc, host_ids);
         tcase_add_test(tc, weaken_layers_match_probe_controls);
+        tcase_add_test(tc, learn_options);
         suite_add_tcase(s, tc);
         return run_suite_tap(s);
 }

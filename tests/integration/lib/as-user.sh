@@ -32,6 +32,11 @@ for v in ATTACK_NSCLONE ATTACK_TTYINJECT; do # the static attackers attack_*.sh 
                 export "$v=$stage/${v,,}"
         fi
 done
+cp "$(dirname "$0")/seed_harness.py" "$stage/" # learn.sh: the seeds' Python harness
+if [ -x "${LEARN_PAYLOAD:-}" ]; then # learn.sh: its static C workload (a build artifact)
+        cp "$LEARN_PAYLOAD" "$stage/learn-payload"
+        export LEARN_PAYLOAD="$stage/learn-payload"
+fi
 chmod -R a+rX "$stage"
 export DENYBOX="$stage/denybox"
 if [ -x "${HOG:-}" ]; then # the limit tests' static payload
@@ -49,7 +54,7 @@ unpriv)
         if [ "$(id -u)" = 0 ]; then
                 command -v setpriv >/dev/null || skip "setpriv (util-linux) is missing"
                 env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DENYBOX="$DENYBOX" HOG="${HOG:-}" PROFILES_DIR="${PROFILES_DIR:-}" \
-                        SEEDS_PROFILE="${SEEDS_PROFILE:-}" TESTS_MODE=unpriv \
+                        SEEDS_PROFILE="${SEEDS_PROFILE:-}" LEARN_PAYLOAD="${LEARN_PAYLOAD:-}" TESTS_MODE=unpriv \
                         ATTACK_NSCLONE="${ATTACK_NSCLONE:-}" ATTACK_TTYINJECT="${ATTACK_TTYINJECT:-}" \
                         setpriv --reuid=65534 --regid=65534 --clear-groups -- "$run_script"
         else
