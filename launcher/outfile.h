@@ -28,3 +28,6 @@ int outdir_open(const char *path, struct dbx_error *err);
 /* Writes the files as one set into the directory dfd (from outdir_open) and makes it current,
  * all or nothing; gen names the set (letters and digits, unique per run). */
 int outset_write(int dfd, const char *gen, const struct outset_file *files, size_t n, struct dbx_error *err);
+
+/* One file written into dirfd under name, replaced atomically (temporary name, fsync, rename). */
+int write_file_atomic(int dirfd, const char *name, const void *data, size_t len, struct dbx_error *err);

@@ -614,7 +614,6 @@ static int supervise_child(const struct sandbox_config *c, pid_t pid, int pidfd,
                 return r;
         }
         res->sup.listener = listener;
-        res->sup.rec = p->record;
         if (config_weakened(c, WEAKEN_EXEC_ONCE))
                 res->sup.policy = (struct exec_policy){.verdict = EXEC_VERDICT_ALLOW};
         res->sup.init_pid = pid;
@@ -636,7 +635,7 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, con
         struct relay *stdio = calloc(1, sizeof(*stdio)); /* heap: a copy thread may outlive us (below) */
         int sv[2], r;
 
-        *res = (struct sandbox_result){.sup = {.listener = -1, .policy = fs->exec}, .cg = {.v2_fd = -1}};
+        *res = (struct sandbox_result){.sup = {.listener = -1, .policy = fs->exec, .rec = p->record}, .cg = {.v2_fd = -1}};
         /* One deadline for the whole run, fixed now: nothing that happens later moves it. */
         long long deadline_ms = c->timeout_sec ? sandbox_now_ms() + c->timeout_sec * 1000LL : 0;
 
