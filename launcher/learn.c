@@ -203,14 +203,6 @@ static int record_to_profile(const struct learn_record *rec, struct learned_prof
                         r = learned_add(lp, name, k ? 0 : rec->counts[nr], true, t->arg_index, t->cmp, t->values[k]);
                 free(name);
         }
-        /* denybox's init makes these only on events, so a recording may miss them, yet the profile
-         * judges init too: kill(2) forwards SIGTERM/SIGINT/SIGHUP to the payload; rt_sigtimedwait
-         * waits for SIGCHLD, which a payload that exits before init's first reap never needs
-         * (denied, init would spin).  Added with count 0 when not seen. */
-        static const char *const init_on_events[] = { "kill", "rt_sigtimedwait" };
-        for (size_t i = 0; r == 0 && i < ELEMENTSOF(init_on_events); i++)
-                if (!learned_find(lp, init_on_events[i]))
-                        r = learned_add(lp, init_on_events[i], 0, false, 0, LEARNED_CMP_EQ, 0);
         *ret_seen = seen;
         return r;
 }

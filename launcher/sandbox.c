@@ -284,7 +284,8 @@ int bpf_blob_load(const struct bpf_blob *b, unsigned flags)
 static int load_exec_notify(struct child_ctx *x, struct dbx_error *err)
 {
         /* learn: the recording filter (learn.h) takes stage 1's listener; stage 1's always-on
-         * guards follow it as a filter of their own (after it: they deny a second listener) */
+         * guards follow it as a filter of their own (after it: they deny a second listener, and
+         * after the hand-off: their own seccomp() call is recorded and answered) */
         struct sock_filter rec[LEARN_FILTER_LEN];
         struct bpf_blob recording = {.data = (uint8_t *)rec, .len = sizeof(rec)};
         if (x->p->record)
@@ -293,11 +294,6 @@ static int load_exec_notify(struct child_ctx *x, struct dbx_error *err)
                                         : config_weakened(x->c, WEAKEN_SECCOMP) ? &x->fs->stage1_exec_only
                                                                                 : &x->fs->stage1;
         int listener = bpf_blob_load(stage1, SECCOMP_FILTER_FLAG_NEW_LISTENER);
-        if (listener >= 0 && x->p->record && !config_weakened(x->c, WEAKEN_SECCOMP) &&
-            bpf_blob_load(&x->fs->stage1_guards, 0) < 0) {
-                close(listener);
-                listener = -1;
-        }
         if (listener < 0)
                 return dbx_error_set(err, errno, "cannot load seccomp stage 1: %s", strerror(errno));
 
@@ -322,6 +318,10 @@ static int load_exec_notify(struct child_ctx *x, struct dbx_error *err)
         close(listener);
         if (n != (ssize_t)mlen)
                 return dbx_error_set(err, errno, "cannot hand the exec listener to the supervisor: %s", strerror(errno));
+        /* learn: stage 1's guards, once the supervisor holds the listener (this seccomp() call is
+         * itself notified, and answered only from now on) */
+        if (x->p->record && !config_weakened(x->c, WEAKEN_SECCOMP) && bpf_blob_load(&x->fs->stage1_guards, 0) < 0)
+                return dbx_error_set(err, errno, "cannot load stage 1's guards: %s", strerror(errno));
         return 0;
 }
 

@@ -20,9 +20,7 @@ chmod a+rx "$T/r/bin/learn-payload"
 
 # Syscalls a run without them passes unchanged (docs/LEARN.md, "Minimal"): made on every run, but
 # their failure is absorbed silently, or only an event uses them.
-#   kill: denybox's init forwards SIGTERM/SIGINT/SIGHUP with it (in every learned profile, count 0
-#     when no signal came); rt_sigtimedwait: the init waits for SIGCHLD with it, unless the payload
-#     was gone at its first reap (in every learned profile; denied, the run usually hangs: 124);  prctl: denybox's own PR_SET_DUMPABLE 0 (init) and PR_SET_PDEATHSIG
+#   prctl: denybox's own PR_SET_DUMPABLE 0 (init) and PR_SET_PDEATHSIG
 #     (payload, before its exec), both already in force, failure ignored;
 #   glibc's start-up, failure ignored by glibc: set_tid_address, set_robust_list, rseq, getrandom
 #     (malloc's random seed), prlimit64 (stack size), readlink (/proc/self/exe, static binaries).
@@ -33,7 +31,7 @@ chmod a+rx "$T/r/bin/learn-payload"
 #     getegid, rt_sigaction (the interpreter's signal set-up).
 # Anything else unchanged is a failure of minimality.  A run that hangs without a syscall is ended
 # by --timeout (SIGKILL of the whole sandbox): status 124, a change.
-ERROR_PATH_ONLY="kill rt_sigtimedwait prctl set_tid_address set_robust_list rseq getrandom prlimit64 readlink"
+ERROR_PATH_ONLY="prctl set_tid_address set_robust_list rseq getrandom prlimit64 readlink"
 BUSYBOX_IGNORES="getuid getgid setgid setuid"
 PYTHON_IGNORES="brk munmap access lseek mkdir epoll_create1 sysinfo gettid getuid geteuid getgid getegid rt_sigaction"
 not_has() { ! grep -q -- "$1" "$2"; }
