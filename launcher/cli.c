@@ -3,6 +3,7 @@
  * one, so the seeds' command line maps across; options that would weaken the boundary are refused
  * here, before anything runs.  No system calls (but opening and reading --env-file). */
 #include "config.h"
+#include "privs.h"
 #include "sources.h"
 
 #include <ctype.h>
@@ -710,14 +711,14 @@ bool config_profile_is_builtin(const char *ref)
 
 uid_t config_host_uid(const struct sandbox_config *c, uid_t caller_euid)
 {
-        if (caller_euid != 0)
+        if (caller_euid != 0 || !userns_is_initial()) /* uid 0 of a nested namespace: its own id only */
                 return caller_euid;
         return c->uid == 0 && !config_weakened(c, WEAKEN_HOST_ROOT) ? SANDBOX_OVERFLOW_ID : c->uid;
 }
 
 gid_t config_host_gid(const struct sandbox_config *c, uid_t caller_euid, gid_t caller_egid)
 {
-        if (caller_euid != 0)
+        if (caller_euid != 0 || !userns_is_initial())
                 return caller_egid;
         return c->gid == 0 && !config_weakened(c, WEAKEN_HOST_ROOT) ? SANDBOX_OVERFLOW_ID : c->gid;
 }

@@ -34,11 +34,47 @@ static bool root_maps_zero(const struct sandbox_config *c, unsigned inside, unsi
         return inside != 0 && host_of_inside != zero;
 }
 
+/* The initial user namespace maps every id to itself: "0 0 4294967295".  Anywhere else (e.g. under
+ * `unshare -r`) uid 0 is not the host's root, and only the ids the parent mapped can be mapped. */
+bool userns_is_initial(void)
+{
+        static int initial = -1;
+        if (initial < 0) {
+                char buf[128] = "";
+                _cleanup_close_ int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
+                ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+                unsigned a = 1, b = 1, len = 0;
+                buf[n > 0 ? n : 0] = '\0';
+                initial = fd < 0 || (sscanf(buf, "%u %u %u", &a, &b, &len) == 3 && a == 0 && b == 0 && len == 4294967295u &&
+                                     !strchr(strchr(buf, '\n') ? strchr(buf, '\n') + 1 : "", '\n'));
+        }
+        return initial;
+}
+
+/* uid 0 of a user namespace whose uid 0 is its parent's uid 0: the only id denybox could give the
+ * sandbox user is that root (the host's, when the parent is the initial namespace). */
+bool userns_root_is_parent_root(void)
+{
+        if (geteuid() != 0 || userns_is_initial())
+                return false;
+        char buf[4096] = "";
+        _cleanup_close_ int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+        buf[n > 0 ? n : 0] = '\0';
+        for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+                unsigned inside, outside, len;
+                if (sscanf(line, "%u %u %u", &inside, &outside, &len) == 3 && inside == 0 && outside == 0 && len > 0)
+                        return true;
+        }
+        return false;
+}
+
 void userns_maps(const struct sandbox_config *c, uid_t euid, gid_t egid, struct userns_maps *m)
 {
         unsigned hu = config_host_uid(c, euid), hg = config_host_gid(c, euid, egid), zu, zg;
-        bool mu = euid == 0 && root_maps_zero(c, c->uid, hu, &zu);
-        bool mg = euid == 0 && root_maps_zero(c, c->gid, hg, &zg);
+        bool root = euid == 0 && userns_is_initial(); /* uid 0 of a nested namespace maps like any caller */
+        bool mu = root && root_maps_zero(c, c->uid, hu, &zu);
+        bool mg = root && root_maps_zero(c, c->gid, hg, &zg);
 
         snprintf(m->uid_map, sizeof(m->uid_map), "%u %u 1\n", (unsigned)c->uid, hu);
         if (mu)
@@ -48,7 +84,7 @@ void userns_maps(const struct sandbox_config *c, uid_t euid, gid_t egid, struct 
                 snprintf(m->gid_map + strlen(m->gid_map), sizeof(m->gid_map) - strlen(m->gid_map), "0 %u 1\n", zg);
         m->setup_uid = mu ? 0 : c->uid;
         m->setup_gid = mg ? 0 : c->gid;
-        m->host_root_mapped = euid == 0 && ((mu && zu == 0) || hu == 0);
+        m->host_root_mapped = root && ((mu && zu == 0) || hu == 0);
 }
 
 int userns_write_maps(pid_t child, const struct sandbox_config *c, struct dbx_error *err)
@@ -56,6 +92,11 @@ int userns_write_maps(pid_t child, const struct sandbox_config *c, struct dbx_er
         struct userns_maps m;
         int r;
 
+        if (userns_root_is_parent_root())
+                return dbx_error_set(err, EPERM,
+                                     "denybox runs as uid 0 of a user namespace whose uid 0 is its parent's root (unshare -r): "
+                                     "the sandbox user could only be that root; run denybox as root directly, or as an "
+                                     "unprivileged user");
         userns_maps(c, geteuid(), getegid(), &m);
         /* setgroups must be denied before an unprivileged gid_map; the child never needs it. */
         if ((r = write_proc(child, "setgroups", "deny", err)) < 0 ||

@@ -20,6 +20,10 @@ struct userns_maps {
         bool host_root_mapped; /* only under --weaken host-root */
 };
 void userns_maps(const struct sandbox_config *c, uid_t euid, gid_t egid, struct userns_maps *m);
+/* Is this the initial user namespace (uid_map "0 0 4294967295")? */
+bool userns_is_initial(void);
+/* uid 0 here is the parent namespace's uid 0 (e.g. root under `unshare -r`): refused (main.c). */
+bool userns_root_is_parent_root(void);
 
 /* Parent: write setgroups=deny, uid_map and gid_map of the child (userns_maps). */
 int userns_write_maps(pid_t child, const struct sandbox_config *c, struct dbx_error *err);

@@ -419,8 +419,8 @@ static const struct {
         {set_no_new_privs, {"set_no_new_privs", "no exec can ever gain privileges; required for seccomp", WEAKEN_NNP}},
         {load_exec_notify, {"load_exec_notify", "seccomp stage 1: execve/execveat notify the supervisor, always-on guards (no CLONE_NEW*, no TIOCSTI); the listener to the parent", WEAKEN_EXEC_ONCE}},
         {fork_payload, {"fork_payload", "pid 1 stays init: every fd but the sync socket closed, its own fixed filter; the child goes on", -1, true}},
+        {reset_signals, {"reset_signals", "dispositions to default, nothing blocked: INT/QUIT the caller ignored are not ignored here; before the profile, which may deny rt_sigaction", -1, true}},
         {load_profile, {"load_profile", "seccomp stage 2: the profile, in the payload only, so no profile can break init", WEAKEN_SECCOMP, true}},
-        {reset_signals, {"reset_signals", "dispositions to default, nothing blocked: INT/QUIT the caller ignored are not ignored here", -1, true}},
 };
 
 const struct sandbox_step *sandbox_child_steps(size_t *ret_n)
