@@ -132,8 +132,9 @@ const struct probe_def probe_catalogue[] = {
                     "EPERM(1)", LAYER_SECCOMP, "seccomp", EPERM),
         ERRNO_PROBE("PR-PERF-1", "perf_event_open(attr, 0, -1, -1, ~0UL) (the kernel would say EINVAL)",
                     "EPERM(1)", LAYER_SECCOMP, "seccomp", EPERM),
-        ERRNO_PROBE("PR-IOURING-1", "io_uring_setup(1, NULL) (the kernel would say EFAULT)", "EPERM(1)",
-                    LAYER_SECCOMP, "seccomp", EPERM),
+        ERRNO_PROBE("PR-IOURING-1", "io_uring_setup(1, NULL) (the kernel would say EFAULT)",
+                    "EPERM(1) | ENOSYS(38) (ENOSYS: a profile whose rules all lie below io_uring's numbers answers "
+                    "newer syscalls ENOSYS first)", LAYER_SECCOMP, "seccomp", EPERM, ENOSYS),
         ERRNO_PROBE("PR-PTRACE-2", "process_vm_readv(-1, ...) (the kernel would say ESRCH)", "EPERM(1)",
                     LAYER_SECCOMP, "seccomp", EPERM),
         ERRNO_PROBE("PR-NET-3", "socket(AF_UNIX, SOCK_STREAM)", "EPERM(1)", LAYER_SECCOMP, "seccomp", EPERM),
