@@ -195,6 +195,14 @@ static int build_stage2(const struct profile *p, const struct filter_host *host,
         }
         *ret = ctx;
         *ret_enosys_above = enosys_limit(p, &pl);
+        if (pl.n_warnings_dropped) {
+                size_t len = pl.warnings_len;
+                char *w = realloc(pl.warnings, len + 96);
+                if (w) {
+                        snprintf(w + len, 96, "... and %zu more warnings like these\n", pl.n_warnings_dropped);
+                        pl.warnings = w;
+                }
+        }
         if (ret_warnings) {
                 *ret_warnings = pl.warnings;
                 pl.warnings = NULL;

@@ -128,6 +128,11 @@ static void warn(struct plan *pl, const char *fmt, ...)
 {
         char line[400];
         va_list ap;
+        if (pl->n_warnings >= PLAN_WARNINGS_MAX) {
+                pl->n_warnings_dropped++;
+                return;
+        }
+        pl->n_warnings++;
         va_start(ap, fmt);
         int n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
         va_end(ap);

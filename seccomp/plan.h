@@ -21,12 +21,17 @@ struct plan_rule {
         struct scmp_arg_cmp cmp[6];
 };
 
+/* A profile of 20000 unknown names makes 20000 warnings: the first ones are kept, the rest counted. */
+#define PLAN_WARNINGS_MAX 32
+
 struct plan {
         const struct profile *profile;
         struct plan_rule *v;
         size_t n, cap;
         char *warnings;
         size_t warnings_len;
+        size_t n_warnings;            /* kept: at most PLAN_WARNINGS_MAX lines, then only counted */
+        size_t n_warnings_dropped;
 };
 
 /* On success *ret holds the plan (plan_free() it) and *ret_exec what the supervisor answers

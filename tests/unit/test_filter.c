@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "filter.h"
+#include "plan.h"
 #include "profile.h"
 #include "live.h"
 #include "unit.h"
@@ -195,6 +196,23 @@ START_TEST(warnings_and_flags)
         ck_assert_ptr_null(strstr(fs.warnings, "socketcall")); /* another ABI's name: silently nothing on x86_64 */
         ck_assert_ptr_nonnull(strstr(fs.warnings, "stricter SCMP_ACT_KILL_THREAD"));
         ck_assert_uint_eq(fs.stage2_flags, SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_SPEC_ALLOW);
+        filter_set_free(&fs);
+        profile_free(p);
+
+        /* many unknown names: the first PLAN_WARNINGS_MAX lines, then one line counting the rest
+         * (20000 warnings appended one realloc at a time took a minute under ASan) */
+        char text[8192];
+        size_t o = (size_t)snprintf(text, sizeof(text), "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[");
+        for (int i = 0; i < 100; i++)
+                o += (size_t)snprintf(text + o, sizeof(text) - o, "%s\"nosys%d\"", i ? "," : "", i);
+        snprintf(text + o, sizeof(text) - o, "],\"action\":\"SCMP_ACT_ALLOW\"}]}");
+        p = parse_text(text);
+        compile_ok(p, &fs);
+        size_t lines = 0;
+        for (const char *c = fs.warnings; c && *c; c++)
+                lines += *c == '\n';
+        ck_assert_uint_eq(lines, PLAN_WARNINGS_MAX + 1);
+        ck_assert_ptr_nonnull(strstr(fs.warnings, "... and 68 more warnings like these"));
         filter_set_free(&fs);
         profile_free(p);
 }
