@@ -300,6 +300,8 @@ int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct
         ki(g, "pids_limit", a->ctx.pids_limit);
         ki(g, "memory", a->ctx.memory);
         kv(g, "hostname", a->ctx.hostname);
+        /* what held the memory limit: PR-MEM-2's reason names it, verify re-derives that reason */
+        kv(g, "memory_mechanism", a->ctx.memory_mechanism);
         yajl_gen_map_close(g);
         s(g, "limits");
         yajl_gen_map_open(g);

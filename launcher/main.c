@@ -390,6 +390,14 @@ int main(int argc, char **argv)
                         fprintf(stderr, "denybox: seccomp profile %s: %.*s\n", lp.name, (int)n, w);
                         w += n + (w[n] == '\n');
                 }
+
+        /* 3. attest's output directory: opened and checked once, before anything runs and after
+         * every other check of the input, so that a bad input creates nothing */
+        if (c.command == CMD_ATTEST && (out_dfd = outdir_open(c.output_dir ? c.output_dir : OUTPUT_DIR_DEFAULT, &err)) < 0) {
+                r = fail(EXIT_USAGE, &err);
+                goto out;
+        }
+
         /* A limit nothing here can enforce is said so, never silently dropped (once every input
          * has been accepted: a bad input stays one line). */
         if (c.command == CMD_RUN || c.command == CMD_ATTEST || c.command == CMD_LEARN) {
@@ -402,13 +410,6 @@ int main(int argc, char **argv)
                 if (plan.mech[LIMIT_MEMORY] == MECH_RLIMIT || plan.mech[LIMIT_SWAP] == MECH_RLIMIT)
                         fprintf(stderr, "denybox: warning: --memory is held as address space only (RLIMIT_AS): memfd "
                                         "and tmpfs pages are not bounded, and attest's PR-MEM-2 fails%s\n", cgroup_hint());
-        }
-
-        /* 3. attest's output directory: opened and checked once, before anything runs and after
-         * every other check of the input, so that a bad input creates nothing */
-        if (c.command == CMD_ATTEST && (out_dfd = outdir_open(c.output_dir ? c.output_dir : OUTPUT_DIR_DEFAULT, &err)) < 0) {
-                r = fail(EXIT_USAGE, &err);
-                goto out;
         }
 
         switch (c.command) {

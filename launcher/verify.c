@@ -166,6 +166,7 @@ static int rebuild_report(yajl_val b, struct rebuilt *rb)
         rb->ctx = (struct probe_context){
                 .uid = (unsigned)num(c, "uid", 0), .gid = (unsigned)num(c, "gid", 0),
                 .pids_limit = num(c, "pids_limit", -1), .memory = num(c, "memory", -1), .hostname = str(c, "hostname"),
+                .memory_mechanism = str(c, "memory_mechanism"),
         };
         rb->report.ctx = &rb->ctx;
         return 0;
@@ -316,6 +317,9 @@ static void check_context(struct verify_result *res, yajl_val b)
         yajl_val mem = get(get(lim, "memory"), "value"), swap = get(get(lim, "memory-swap"), "value");
         long long pids = num(get(lim, "pids"), "value", -1);
         long long memory = YAJL_IS_INTEGER(mem) ? YAJL_GET_INTEGER(mem) : YAJL_IS_INTEGER(swap) ? YAJL_GET_INTEGER(swap) : -1;
+        /* the mechanism of the limit memory came from (attest: memory, else memory-swap) */
+        const char *mem_key = YAJL_IS_INTEGER(mem) || !YAJL_IS_INTEGER(swap) ? "memory" : "memory-swap";
+        const char *mech = str(get(lim, mem_key), "mechanism"), *ctx_mech = str(c, "memory_mechanism");
 
         if (!YAJL_IS_TRUE(get(b, "attestation")))
                 return;
@@ -326,6 +330,9 @@ static void check_context(struct verify_result *res, yajl_val b)
                 finding(res, "probe_context: pids_limit %lld, but limits.pids is %lld", num(c, "pids_limit", -2), pids);
         if (num(c, "memory", -2) != memory)
                 finding(res, "probe_context: memory %lld, but limits.memory is %lld", num(c, "memory", -2), memory);
+        if (!ctx_mech || !mech || strcmp(ctx_mech, mech) != 0)
+                finding(res, "probe_context: memory_mechanism %s, but limits.%s.mechanism is %s", ctx_mech ? ctx_mech : "absent",
+                        mem_key, mech ? mech : "absent");
         if (!str(c, "hostname") || strcmp(str(c, "hostname"), SANDBOX_HOSTNAME) != 0)
                 finding(res, "probe_context: hostname %s, but denybox names the sandbox %s",
                         str(c, "hostname") ? str(c, "hostname") : "absent", SANDBOX_HOSTNAME);

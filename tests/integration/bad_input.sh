@@ -101,8 +101,10 @@ check "--memory 6m, the minimum, runs (rc=$rc)" [ $rc = 0 ]
 # a reader of attest's stdout that goes early: the exit status is still the verdict, not SIGPIPE
 "$DENYBOX" attest -o "$T/ev-pipe" 2>"$T/err" | true
 rc=${PIPESTATUS[0]}
-check "attest | true exits with the verdict, 0 (rc=$rc, 141 would be SIGPIPE)" [ $rc = 0 ]
+check "attest | true exits with the verdict, $ATTEST_OK (rc=$rc, 141 would be SIGPIPE)" [ $rc = $ATTEST_OK ]
 check "...and the bundle was written" [ -s "$T/ev-pipe/sandbox-attestation-evidence.json" ]
+check "...whose verdict is the exit status's ($rc)" jq -e --argjson rc $rc \
+        '.summary.verdict == (if $rc == 0 then "PASS" else "FAIL" end)' "$T/ev-pipe/sandbox-attestation-evidence.json"
 # nothing started, nothing written: a bad input never reaches the payload or the output directory
 expect_fail 64 "--network host is refused" attest --network host -o "$T/never"
 check "no output directory was created for a refused attest" [ ! -e "$T/never" ]

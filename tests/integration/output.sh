@@ -3,7 +3,7 @@
 #  1. a payload that controls a directory plants `denybox-evidence -> elsewhere` (or a directory
 #     it owns, or one writable by all): a later attest there refuses it and writes nothing;
 #  2. 300 SIGKILLs and 150 SIGTERMs at random moments of attests that overwrite ONE directory,
-#     alternately weakened and not: the three files are always absent or one complete set of one
+#     alternately weakened and not: the set's files are always absent or one complete set of one
 #     run (never a mix), and a finished run leaves nothing stray behind;
 #  3. (root: a small tmpfs in a private mount namespace) a full disk, of bytes or of inodes:
 #     exit 3 with one line and the previous set intact, or a complete new set.
@@ -11,6 +11,8 @@
 command -v jq >/dev/null && command -v xmllint >/dev/null || { echo "jq and xmllint are needed"; exit 77; }
 make_busybox_rootfs "$T/r"
 J=sandbox-attestation-evidence.json M=sandbox-attestation-report.md X=sandbox-attestation-junit.xml
+I=sandbox-attestation.intoto.json
+SET=($J $M $X $I) # the files of one set (launcher/attest.h *_NAME): every check below uses this list
 
 # --- 1. a planted output directory --------------------------------------------------------
 mkdir -p "$T/ws" "$T/precious" && chmod 0777 "$T/ws"
@@ -41,29 +43,36 @@ if [ "$(id -u)" = 0 ]; then
 fi
 
 # --- 2. kills at random moments -----------------------------------------------------------
-# consistent DIR: the three names are all absent, or one complete set of one run.
+# consistent DIR: the set's names are all absent, or one complete set of one run.
 consistent() {
-        local d=$1 n=0 f att mdw=true xw xid id
-        for f in $J $M $X; do [ -e "$d/$f" ] && n=$((n + 1)); done
+        local d=$1 n=0 f att iatt mdw=true xw xid id iid
+        for f in "${SET[@]}"; do [ -e "$d/$f" ] && n=$((n + 1)); done
         [ $n = 0 ] && return 0
-        [ $n = 3 ] || { echo "$n of the 3 files"; return 1; }
-        # one jq and one xmllint (each fails on a truncated file), for speed
-        read -r att id _ < <(jq -r '"\(.attestation) \(.run_id // "-")"' "$d/$J" 2>/dev/null)
+        [ $n = ${#SET[@]} ] || { echo "$n of the ${#SET[@]} files"; return 1; }
+        # one jq (the bundle, then the statement's predicate: the bundle again) and one xmllint
+        # (each fails on a truncated file), for speed
+        { read -r att id _; read -r iatt iid _; } < <(jq -r '(.predicate // .) | "\(.attestation) \(.run_id // "-")"' \
+                "$d/$J" "$d/$I" 2>/dev/null)
         case $att in true | false) ;; *) echo "an incomplete JSON"; return 1 ;; esac
+        case $iatt in true | false) ;; *) echo "an incomplete in-toto statement"; return 1 ;; esac
         read -r xw xid _ < <(xmllint --xpath 'concat(//property[@name="attestation"]/@value, " ",
                 //property[@name="run_id"]/@value, " -")' "$d/$X" 2>/dev/null)
         [ -n "$xw" ] || { echo "an incomplete JUnit file"; return 1; }
         grep -q '^summary:' "$d/$M" || { echo "an incomplete Markdown report"; return 1; }
         # weakened or not: the same in the three (this needs no run id, so it holds any version to it)
         grep -q "NOT AN ATTESTATION" "$d/$M" && mdw=false
-        [ "$att" = "$mdw" ] && [ "$att" = "$xw" ] || { echo "a mixed set: attestation json=$att md=$mdw junit=$xw"; return 1; }
+        [ "$att" = "$mdw" ] && [ "$att" = "$xw" ] && [ "$att" = "$iatt" ] ||
+                { echo "a mixed set: attestation json=$att md=$mdw junit=$xw in-toto=$iatt"; return 1; }
         [ "$id" != - ] || return 0 # a bundle from before run ids: the flags above are all there is
-        grep -q "run id: \`$id\`" "$d/$M" && [ "$xid" = "$id" ] || { echo "a mixed set: the run ids differ"; return 1; }
+        grep -q "run id: \`$id\`" "$d/$M" && [ "$xid" = "$id" ] && [ "$iid" = "$id" ] ||
+                { echo "a mixed set: the run ids differ"; return 1; }
 }
-# clean DIR: exactly what one finished run leaves: .current, its set, the three names.
+# clean DIR: exactly what one finished run leaves: .current, its set (exactly the set's files),
+# the set's names.
 clean() {
         local d=$1
-        [ "$(ls -A "$d" | LC_ALL=C sort)" = "$(printf '%s\n' .current "$(readlink "$d/.current")" $J $M $X | LC_ALL=C sort)" ]
+        [ "$(ls -A "$d" | LC_ALL=C sort)" = "$(printf '%s\n' .current "$(readlink "$d/.current")" "${SET[@]}" | LC_ALL=C sort)" ] &&
+                [ "$(ls -A "$d/.current/" | LC_ALL=C sort)" = "$(printf '%s\n' "${SET[@]}" | LC_ALL=C sort)" ]
 }
 
 ev="$T/ev"
@@ -110,7 +119,8 @@ fault_round() { # SIGNAL COUNT
 fault_round KILL 300
 fault_round TERM 150
 run_db attest -o "$ev"
-check "a run after the kills passes (rc=$rc)" [ $rc = 0 ]
+check "a run after the kills exits $ATTEST_OK (rc=$rc)" [ $rc = $ATTEST_OK ]
+check "...every probe PASSes (but PR-MEM-2 where --memory is address space only)" all_pass "$ev/$J"
 check "...and sweeps everything the killed runs left" clean "$ev"
 check "...its set is consistent" consistent "$ev"
 
@@ -147,9 +157,13 @@ attempt() { # what happened is one of: exit 3 + one line + the old set, or a com
         esac
 }
 mount -t tmpfs -o size=512k,nr_inodes=256,mode=0755 denybox-full "$S" || exit 77
-"$DENYBOX" attest $FAST -o "$S/ev" >/dev/null 2>&1 || exit 1
-# bytes: leave 0, 8, ... 96 KiB free (a set is about 56 KiB)
-for k in $(seq 0 8 96); do
+"$DENYBOX" attest $FAST -o "$S/ev" >/dev/null 2>&1
+rc=$?
+[ $rc = $ATTEST_OK ] || { echo "# the first attest into the tmpfs exited $rc, not $ATTEST_OK"; exit 1; }
+# bytes: leave 0 KiB free, then more, up to the size of a set and 40 KiB beyond (measured here)
+set_kib=$(du -sk "$S/ev/.current/" | cut -f1)
+echo "# a set takes $set_kib KiB"
+for k in $(seq 0 $(((set_kib + 40) / 12)) $((set_kib + 40))); do
         avail=$(($(stat -f -c '%a * %S' "$S")))
         [ $avail -gt $((k * 1024)) ] && fallocate -l $((avail - k * 1024)) "$S/fill"
         attempt "$k KiB free"
@@ -165,7 +179,7 @@ echo "# full disk: $full refused with the old set kept, $wrote complete new sets
 EOF
 # the helpers of this script, for the sub-shell
 declare -f consistent clean one_line >"$T/lib.sh"
-echo "J=$J M=$M X=$X FAST='$FAST'" >>"$T/lib.sh"
+declare -p J M X I SET FAST ATTEST_OK >>"$T/lib.sh"
 mkdir -p "$T/scratch"
 unshare -m --propagation private bash "$T/fulldisk.sh" "$DENYBOX" "$T/small" "$T/lib.sh" "$T/scratch"
 rc=$?

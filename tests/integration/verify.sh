@@ -8,25 +8,46 @@ MD=sandbox-attestation-report.md
 JU=sandbox-attestation-junit.xml
 IT=sandbox-attestation.intoto.json
 
+# Where --memory is address space only (MEM_AS_ONLY, common.sh) attest cannot pass: PR-MEM-2 FAILs
+# by design and no valid attestation can be made here.  Verify must then say exactly that: its
+# one finding is the verdict (1 probe did not PASS), nothing else of the bundle is questioned.
+# verifies DESCRIPTION VERIFY-ARGS... : verify passes, or (MEM_AS_ONLY) fails with only that finding.
+verifies() {
+        local d=$1
+        shift
+        run_db verify "$@"
+        if ! $MEM_AS_ONLY; then
+                check "$d verifies (rc=$rc)" [ $rc = 0 ]
+        elif [ $rc = 2 ] && [ "$(grep -c '^FINDING:' "$T/out")" = 1 ] &&
+                grep -Eq '^FINDING: verdict: FAIL: 1 of [0-9]+ probes did not PASS' "$T/out"; then
+                ok "$d: the only finding is that PR-MEM-2 did not PASS (address space only; rc=$rc)"
+        else
+                not_ok "$d: rc=$rc, expected 2 with the verdict as the only finding (address space only)"
+                sed 's/^/#   /' "$T/out" "$T/err"
+        fi
+}
+
 run_db attest -o "$T/a"
-check "attest passes (rc=$rc)" [ $rc = 0 ]
+check "attest exits $ATTEST_OK (rc=$rc)" [ $rc = $ATTEST_OK ]
+check "...every probe PASSes (but PR-MEM-2 where --memory is address space only)" all_pass "$T/a/$B"
 run_db attest -o "$T/b"
-check "a second attest passes (rc=$rc)" [ $rc = 0 ]
+check "a second attest exits $ATTEST_OK (rc=$rc)" [ $rc = $ATTEST_OK ]
 run_db attest --weaken seccomp -o "$T/w"
 check "a weakened attest exits 2 (rc=$rc)" [ $rc = 2 ]
 
 # ---- what must verify ----
-run_db verify "$T/a"
-check "the untouched bundle directory verifies (rc=$rc)" [ $rc = 0 ]
-check "...and says so on its last line" has "a valid attestation: run $(jq -r .run_id "$T/a/$B")" "$T/out"
-run_db verify "$T/a/$B" --seeds --profile strict
-check "the bundle file verifies with --seeds --profile strict (rc=$rc)" [ $rc = 0 ]
+verifies "the untouched bundle directory" "$T/a"
+if $MEM_AS_ONLY; then
+        check "...and says it is not one on its last line" eval 'tail -1 "$T/out" | grep -qF "$T/a: NOT a valid attestation (1 finding)"'
+else
+        check "...and says so on its last line" has "a valid attestation: run $(jq -r .run_id "$T/a/$B")" "$T/out"
+fi
+verifies "the bundle file with --seeds --profile strict" "$T/a/$B" --seeds --profile strict
 check "--seeds prints the binding: PR-EXEC-1 to #34/#25" grep -Eq '^  PR-EXEC-1 +#34/#25 +PASS +errno 1$' "$T/out"
 check "--seeds prints all 12" [ "$(grep -c '^  PR-' "$T/out")" = 12 ]
 check "the bundle carries the binding too" jq -e '[.probes[] | select(.matrix)] | length == 12 and (.[] | select(.probe_id == "PR-PTRACE-1") | .matrix == "#37")' "$T/a/$B"
 check "the Markdown has the Matrix column" grep -q '^| PR-SOCK-DOCKER | PASS | 2 | .* | #36 |$' "$T/a/$MD"
-run_db verify "$T/a/$IT" --seeds --require PR-EXEC-2
-check "the in-toto statement verifies (rc=$rc)" [ $rc = 0 ]
+verifies "the in-toto statement" "$T/a/$IT" --seeds --require PR-EXEC-2
 check "the statement is an in-toto Statement v1 whose predicate is the bundle" \
         jq -e --slurpfile b "$T/a/$B" '._type == "https://in-toto.io/Statement/v1" and .predicate == $b[0]' "$T/a/$IT"
 check "its subjects name the profile and the binary" \
@@ -67,7 +88,8 @@ tamper "edited errno" "PR-EXEC-1: verdict PASS is recorded, but its expected/act
         "$(probe PR-EXEC-1 '.errno_or_exit = 2')"
 tamper "errno edited to another accepted one" 'PR-NET-1: reason "got EPERM(1) as expected" is not what its observation gives' a \
         "$(probe PR-NET-1 '.errno_or_exit = 101')"
-tamper "summary edited" "summary: fail 1, but 0 probes say FAIL" a '.summary.fail = 1'
+nfail=$(jq '[.probes[] | select(.verdict == "FAIL")] | length' "$T/a/$B")
+tamper "summary edited" "summary: fail $((nfail + 1)), but $nfail probes say FAIL" a '.summary.fail += 1'
 tamper "summary verdict edited on a failing bundle" 'summary: verdict "PASS", but the bundle' w \
         '.summary.verdict = "PASS" | .attestation = true | .weakened = []'
 tamper "probe removed" "PR-TMP-EXEC: missing" a \
@@ -97,6 +119,8 @@ tamper "a raw field edited (PR-NET-2 re-derived from raw.proc_net_dev)" "PR-NET-
 tamper "probe_context edited (what PR-PIDS-1 compares against)" "probe_context: pids_limit 4096, but limits.pids is 64" a \
         '.probe_context.pids_limit = 4096'
 tamper "expected text edited" 'PR-SOCK-1: expected "anything" is not the catalogue' a "$(probe PR-SOCK-1 '.expected = "anything"')"
+tamper "probe_context's memory mechanism edited" "probe_context: memory_mechanism cgroup v9, but limits.memory.mechanism is" a \
+        '.probe_context.memory_mechanism = "cgroup v9"'
 
 # Files of another run beside the bundle.
 k=$((k + 1)); cp -r "$T/a" "$T/t$k"; cp "$T/b/$MD" "$T/t$k/$MD"
@@ -142,10 +166,10 @@ echo "# $k tamperings tried"
 if command -v busybox >/dev/null; then
         make_busybox_rootfs "$T/root"
         run_db attest --rootfs "$T/root" -o "$T/r"
-        check "attest --rootfs passes (rc=$rc)" [ $rc = 0 ]
+        check "attest --rootfs exits $ATTEST_OK (rc=$rc)" [ $rc = $ATTEST_OK ]
+        check "...every probe PASSes (but PR-MEM-2 where --memory is address space only)" all_pass "$T/r/$B"
         check "its statement names the rootfs digest" jq -e --slurpfile b "$T/r/$B" '[.subject[].digest.sha256] | index($b[0].image_digest[7:])' "$T/r/$IT"
-        run_db verify "$T/r" --rootfs "$T/root"
-        check "verify --rootfs of the same tree passes (rc=$rc)" [ $rc = 0 ]
+        verifies "verify --rootfs of the same tree" "$T/r" --rootfs "$T/root"
         echo changed >"$T/root/etc/motd"
         run_db verify "$T/r" --rootfs "$T/root"
         check "tamper $((k + 1)) (wrong rootfs): caught (rc=$rc)" [ $rc = 2 ]
@@ -159,13 +183,19 @@ fi
 # unreadable copy makes the process non-dumpable, which user namespaces refuse.)
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
         cp "$DENYBOX" "$T/dbx" && chmod 0711 "$T/dbx" && mkdir -m 0777 "$T/x"
-        setpriv --reuid=65534 --regid=65534 --clear-groups "$T/dbx" attest -o "$T/x/ev" >"$T/out" 2>"$T/err"
+        as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$T/dbx" "$@"; }
+        # uid 65534 is unprivileged: its --memory may be address space only where root's is not
+        root_as_only=$MEM_AS_ONLY root_attest_ok=$ATTEST_OK
+        MEM_AS_ONLY=false ATTEST_OK=0
+        as_nobody explain --memory 64m 2>/dev/null | grep -q '^limits:.* memory=rlimit' && MEM_AS_ONLY=true ATTEST_OK=2
+        as_nobody attest -o "$T/x/ev" >"$T/out" 2>"$T/err"
         rc=$?
-        check "a root-owned 0711 denybox run by uid 65534 still attests (rc=$rc)" [ $rc = 0 ]
+        check "a root-owned 0711 denybox run by uid 65534 still attests (rc=$rc, $ATTEST_OK expected)" [ $rc = $ATTEST_OK ]
+        check "...every probe PASSes (but PR-MEM-2 where its --memory is address space only)" all_pass "$T/x/ev/$B"
         check "...with denybox_sha256 null and no denybox subject" jq -e --slurpfile s "$T/x/ev/$IT" \
                 '.denybox_sha256 == null and ([$s[0].subject[] | select(.name == "denybox")] | length == 0)' "$T/x/ev/$B"
-        run_db verify "$T/x/ev"
-        check "...and verifies (rc=$rc)" [ $rc = 0 ]
+        verifies "...and its bundle" "$T/x/ev"
+        MEM_AS_ONLY=$root_as_only ATTEST_OK=$root_attest_ok
 fi
 
 # ---- bad input: 64 and one line ----

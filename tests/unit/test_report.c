@@ -89,19 +89,26 @@ START_TEST(markdown_escaped)
         size_t len;
         hostile_attestation(&a);
         ck_assert_int_eq(report_markdown(&a, &md, &len, &err), 0);
-        size_t table_rows = 0;
+        size_t table_rows = 0, columns = 0;
         for (char *line = md, *nl; *line; line = nl + 1) {
                 nl = strchrnul(line, '\n');
                 for (char *p = line; p < nl; p++)
                         ck_assert_msg((unsigned char)*p >= 0x20 && *p != 0x7f, "control byte 0x%02x in the Markdown",
                                       (unsigned char)*p);
-                if (strncmp(line, "| PR-", 5) == 0) {
+                /* every row has the header's cells: as many unescaped '|' as the header has */
+                size_t bars = 0;
+                for (char *p = line; p < nl; p++)
+                        bars += *p == '|' && (p == line || p[-1] != '\\');
+                if (strncmp(line, "| Probe |", 9) == 0) {
+                        ck_assert_uint_eq(columns, 0);
+                        ck_assert_uint_ge(bars, 6); /* at least Probe Verdict errno Observed Layer */
+                        columns = bars;
+                } else if (strncmp(line, "|---|", 5) == 0) {
+                        ck_assert_uint_eq(bars, columns);
+                } else if (strncmp(line, "| PR-", 5) == 0) {
                         table_rows++;
-                        /* five cells: six unescaped '|' */
-                        size_t bars = 0;
-                        for (char *p = line; p < nl; p++)
-                                bars += *p == '|' && (p == line || p[-1] != '\\');
-                        ck_assert_uint_eq(bars, 6);
+                        ck_assert_uint_ne(columns, 0); /* rows come after the header */
+                        ck_assert_uint_eq(bars, columns);
                 }
                 if (!*nl)
                         break;
