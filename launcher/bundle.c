@@ -302,6 +302,12 @@ int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct
         kv(g, "hostname", a->ctx.hostname);
         /* what held the memory limit: PR-MEM-2's reason names it, verify re-derives that reason */
         kv(g, "memory_mechanism", a->ctx.memory_mechanism);
+        /* the inodes of the pipes the launcher gave the payload as 0/1/2: PR-STDIO-1 compares them */
+        s(g, "stdio_ino");
+        yajl_gen_array_open(g);
+        for (size_t i = 0; i < ELEMENTSOF(a->ctx.stdio_ino); i++)
+                yajl_gen_integer(g, (long long)a->ctx.stdio_ino[i]);
+        yajl_gen_array_close(g);
         yajl_gen_map_close(g);
         s(g, "limits");
         yajl_gen_map_open(g);

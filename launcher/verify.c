@@ -168,6 +168,10 @@ static int rebuild_report(yajl_val b, struct rebuilt *rb)
                 .pids_limit = num(c, "pids_limit", -1), .memory = num(c, "memory", -1), .hostname = str(c, "hostname"),
                 .memory_mechanism = str(c, "memory_mechanism"),
         };
+        yajl_val ino = get(c, "stdio_ino");
+        for (size_t i = 0; YAJL_IS_ARRAY(ino) && i < ino->u.array.len && i < ELEMENTSOF(rb->ctx.stdio_ino); i++)
+                if (YAJL_IS_INTEGER(ino->u.array.values[i]) && YAJL_GET_INTEGER(ino->u.array.values[i]) >= 0)
+                        rb->ctx.stdio_ino[i] = (unsigned long long)YAJL_GET_INTEGER(ino->u.array.values[i]);
         rb->report.ctx = &rb->ctx;
         return 0;
 }

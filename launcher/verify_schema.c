@@ -88,7 +88,7 @@ bool verify_check_schema(struct verify_result *res, yajl_val b)
         };
         static const struct field ctx[] = {
                 {"uid", T_INT}, {"gid", T_INT}, {"pids_limit", T_INT}, {"memory", T_INT}, {"hostname", T_STR | T_NULL},
-                {"memory_mechanism", T_STR | T_NULL},
+                {"memory_mechanism", T_STR | T_NULL}, {"stdio_ino", T_ARR},
         };
         static const struct field raw[] = {
                 {"mountinfo", T_STR | T_NULL}, {"env_keyset", T_ARR | T_NULL}, {"proc_net_dev", T_STR | T_NULL},

@@ -121,6 +121,8 @@ tamper "probe_context edited (what PR-PIDS-1 compares against)" "probe_context: 
 tamper "expected text edited" 'PR-SOCK-1: expected "anything" is not the catalogue' a "$(probe PR-SOCK-1 '.expected = "anything"')"
 tamper "probe_context's memory mechanism edited" "probe_context: memory_mechanism cgroup v9, but limits.memory.mechanism is" a \
         '.probe_context.memory_mechanism = "cgroup v9"'
+tamper "probe_context's stdio inodes edited (what PR-STDIO-1 compares against)" "PR-STDIO-1: verdict PASS is recorded, but its expected/actual/errno give FAIL" a \
+        '.probe_context.stdio_ino = [1, 2, 3]'
 
 # Files of another run beside the bundle.
 k=$((k + 1)); cp -r "$T/a" "$T/t$k"; cp "$T/b/$MD" "$T/t$k/$MD"
