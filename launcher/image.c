@@ -803,46 +803,66 @@ fail:
         return r;
 }
 
+/* The reference opened and resolved: index, manifest and config read and verified by digest, the
+ * platform checked.  *ref, *dirfd and *rs are the caller's to free, whatever the result. */
+static int open_and_resolve(const char *reference, struct image_ref *ref, struct source *src, int *dirfd,
+                            struct resolved *rs, struct dbx_error *err)
+{
+        int r = image_ref_parse(reference, ref, err);
+        if (r < 0)
+                return r;
+        *src = (struct source){.dirfd = -1, .archive = ref->path, .what = reference};
+        if (ref->transport == IMAGE_OCI) {
+                if ((*dirfd = open(ref->path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+                        return dbx_error_set(err, errno, "--image %s: %s", reference, strerror(errno));
+                src->dirfd = *dirfd;
+        } else {
+                struct stat st;
+                if (stat(ref->path, &st) < 0 || !S_ISREG(st.st_mode))
+                        return dbx_error_set(err, errno ? errno : EINVAL, "--image %s: %s", reference,
+                                             errno ? strerror(errno) : "not a regular file");
+        }
+        r = ref->transport == IMAGE_DOCKER_ARCHIVE ? resolve_docker(src, ref, rs, err) : resolve_oci(src, ref, rs, err);
+        if (r < 0)
+                return r;
+        yajl_val cfg = parse_json(rs->config, "image config", err);
+        if (!cfg)
+                return -EINVAL;
+        r = check_platform(cfg, reference, err);
+        yajl_tree_free(cfg);
+        return r;
+}
+
+int image_resolve_digests(const char *reference, char *ret_manifest, char *ret_config, size_t size, struct dbx_error *err)
+{
+        struct image_ref ref = {0};
+        struct source src;
+        struct resolved rs = {0};
+        _cleanup_close_ int dirfd = -1;
+        int r = open_and_resolve(reference, &ref, &src, &dirfd, &rs, err);
+        if (r >= 0) {
+                snprintf(ret_manifest, size, "%s", rs.manifest_digest);
+                snprintf(ret_config, size, "%s", rs.config_digest);
+        }
+        resolved_free(&rs);
+        image_ref_free(&ref);
+        return r;
+}
+
 int image_open(const char *reference, const char *cache, struct image *img, struct dbx_error *err)
 {
-        struct image_ref ref;
+        struct image_ref ref = {0};
         struct image_budget budget;
         struct resolved rs = {0};
+        struct source src;
         _cleanup_close_ int dirfd = -1;
         int r;
 
         *img = (struct image){0};
-        if ((r = image_budget_from_env(&budget, err)) < 0 || (r = image_ref_parse(reference, &ref, err)) < 0)
+        if ((r = image_budget_from_env(&budget, err)) < 0)
                 return r;
-        struct source src = {.dirfd = -1, .archive = ref.path, .what = reference};
-        if (ref.transport == IMAGE_OCI) {
-                if ((dirfd = open(ref.path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
-                        r = dbx_error_set(err, errno, "--image %s: %s", reference, strerror(errno));
-                        goto out;
-                }
-                src.dirfd = dirfd;
-        } else {
-                struct stat st;
-                if (stat(ref.path, &st) < 0 || !S_ISREG(st.st_mode)) {
-                        r = dbx_error_set(err, errno ? errno : EINVAL, "--image %s: %s", reference,
-                                          errno ? strerror(errno) : "not a regular file");
-                        goto out;
-                }
-        }
-        r = ref.transport == IMAGE_DOCKER_ARCHIVE ? resolve_docker(&src, &ref, &rs, err) : resolve_oci(&src, &ref, &rs, err);
-        if (r < 0)
+        if ((r = open_and_resolve(reference, &ref, &src, &dirfd, &rs, err)) < 0)
                 goto out;
-        {
-                yajl_val cfg = parse_json(rs.config, "image config", err);
-                if (!cfg) {
-                        r = -EINVAL;
-                        goto out;
-                }
-                r = check_platform(cfg, reference, err);
-                yajl_tree_free(cfg);
-                if (r < 0)
-                        goto out;
-        }
         if ((r = image_config_parse(rs.config, &img->config, err)) < 0)
                 goto out;
         snprintf(img->manifest_digest, sizeof(img->manifest_digest), "%s", rs.manifest_digest);

@@ -76,6 +76,10 @@ int image_cache_dir(const char *override, char **ret, struct dbx_error *err);
 /* mkdir -p path (the last component 0700); refused unless it is the caller's alone. */
 int image_cache_ensure(const char *path, struct dbx_error *err);
 
+/* Resolve the reference only (index, manifest, config verified by digest; the cache untouched):
+ * its manifest and config digests, "sha256:...".  verify --image. */
+int image_resolve_digests(const char *reference, char *ret_manifest, char *ret_config, size_t size, struct dbx_error *err);
+
 /* Resolve the reference, verify every blob, unpack into the cache unless it holds the image. */
 int image_open(const char *reference, const char *cache, struct image *ret, struct dbx_error *err);
 void image_free(struct image *img);

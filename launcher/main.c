@@ -30,7 +30,7 @@ static const char usage[] =
         "       denybox learn [OPTIONS] [-o PROFILE.json] [--merge OLD.json] [--args] -- CMD [ARG...]\n"
         "       denybox explain [OPTIONS]\n"
         "       denybox seccomp [PROFILE] [--bpf-out FILE]\n"
-        "       denybox verify BUNDLE [--profile FILE|NAME] [--rootfs DIR] [--require ID]... [--seeds]\n"
+        "       denybox verify BUNDLE [--profile FILE|NAME] [--rootfs DIR | --image REF] [--require ID]... [--seeds]\n"
         "       denybox run|attest|explain --image REF [--entrypoint CMD] [OPTIONS] [-- ARG...]\n"
         "       denybox image ls | rm DIGEST|REF | prune [--image-cache DIR]\n"
         "       denybox version\n"

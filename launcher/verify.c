@@ -6,6 +6,7 @@
  * The structure (docs/bundle.schema.json) is checked in verify_schema.c, the files beside the
  * bundle and the in-toto frame in verify_reports.c. */
 #include "verify.h"
+#include "image.h"
 #include "verify_internal.h"
 
 #include <errno.h>
@@ -97,8 +98,10 @@ int verify_parse_args(int argc, char **argv, struct verify_options *o, struct db
                         o->rootfs = optarg;
                         break;
                 case OPT_IMAGE:
-                        return dbx_error_set(err, EINVAL, "verify: --image is not supported by this build "
-                                             "(attest records a rootfs digest: give --rootfs DIR)");
+                        if (o->image)
+                                return dbx_error_set(err, EINVAL, "verify: --image given twice");
+                        o->image = optarg;
+                        break;
                 case OPT_REQUIRE:
                         if (o->n_require == VERIFY_MAX_REQUIRE)
                                 return dbx_error_set(err, EINVAL, "verify: more than %d --require", VERIFY_MAX_REQUIRE);
@@ -113,9 +116,11 @@ int verify_parse_args(int argc, char **argv, struct verify_options *o, struct db
                         return dbx_error_set(err, EINVAL, "verify: unknown option or missing value: %s", argv[optind - 1]);
                 }
         }
+        if (o->image && o->rootfs)
+                return dbx_error_set(err, EINVAL, "verify: --image and --rootfs name two roots: give one");
         if (optind >= argc)
                 return dbx_error_set(err, EINVAL, "verify: missing BUNDLE (usage: denybox verify BUNDLE [--profile FILE|NAME] "
-                                     "[--rootfs DIR] [--require ID]... [--seeds])");
+                                     "[--rootfs DIR | --image REF] [--require ID]... [--seeds])");
         o->bundle = argv[optind++];
         if (optind < argc)
                 return dbx_error_set(err, EINVAL, "verify: unexpected argument '%s' (one BUNDLE)", argv[optind]);
@@ -409,6 +414,18 @@ static int check_inputs(const struct verify_options *o, struct verify_result *re
                         finding(res, "--rootfs: %s has digest sha256:%s, the bundle attested %s", o->rootfs, d, got ? got : "none");
                 else
                         note(res, "rootfs %s: digest matches the bundle", o->rootfs);
+        }
+        if (o->image) { /* the image resolved again (index, manifest, config by digest; nothing unpacked) */
+                char manifest[80], config[80];
+                if ((r = image_resolve_digests(o->image, manifest, config, sizeof(manifest), err)) < 0)
+                        return dbx_error_wrap(err, "verify");
+                const char *got = str(b, "image_digest"), *got_cfg = str(b, "image_config_digest");
+                if (!got || strcmp(got, manifest) != 0)
+                        finding(res, "--image: %s has manifest digest %s, the bundle attested %s", o->image, manifest, got ? got : "none");
+                else if (!got_cfg || strcmp(got_cfg, config) != 0)
+                        finding(res, "--image: %s has config digest %s, the bundle records %s", o->image, config, got_cfg ? got_cfg : "none");
+                else
+                        note(res, "image %s: manifest and config digests match the bundle", o->image);
         }
         return 0;
 }

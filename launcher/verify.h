@@ -21,6 +21,7 @@ struct verify_options {
         const char *bundle;  /* the bundle JSON, the in-toto statement, or the directory holding them */
         const char *profile; /* --profile FILE|NAME, or NULL */
         const char *rootfs;  /* --rootfs DIR, or NULL */
+        const char *image;   /* --image REF, or NULL */
         const char *require[VERIFY_MAX_REQUIRE];
         size_t n_require;
         bool seeds;

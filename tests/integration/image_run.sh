@@ -98,7 +98,16 @@ for ref in "oci:$L:attest" "oci-archive:$T/img.tar:attest" "docker-archive:$T/di
         check "$t: the bundle's config digest is the config's sha256" [ "$(jq -r .image_config_digest "$e" 2>/dev/null)" = "$want_cfg" ]
         check "$t: the bundle names the reference" [ "$(jq -r .image_reference "$e" 2>/dev/null)" = "$ref" ]
         check "$t: the Markdown report shows both digests" eval 'grep -q "$want" "$T/ev/sandbox-attestation-report.md" && grep -q "$want_cfg" "$T/ev/sandbox-attestation-report.md"'
+        # verify --image resolves the image again and compares its digests with the bundle's
+        "$DENYBOX" verify "$T/ev" --image "$ref" >"$T/vout" 2>&1
+        vrc=$?
+        check "$t: verify --image: the digests match (rc=$vrc)" grep -q "image $ref: manifest and config digests match" "$T/vout"
+        check "$t: ...and no --image finding" eval '! grep -q "FINDING: --image" "$T/vout"'
+        [ $i = 1 ] && first_ev=$T/ev-first && rm -rf "$first_ev" && cp -a "$T/ev/.current/." "$first_ev/" 2>/dev/null
 done
+# another image's bundle: verify --image names the mismatch
+"$DENYBOX" verify "$first_ev/sandbox-attestation-evidence.json" --image "oci:$L:conf" >"$T/vout" 2>&1
+check "verify --image of another image: a finding naming the manifest digest (rc=$?)" grep -q "FINDING: --image: oci:$L:conf has manifest digest" "$T/vout"
 
 # ---- the cache -------------------------------------------------------------------------------
 K=$T/cache1

@@ -215,6 +215,6 @@ check "a --rootfs that is no directory is bad input (rc=$rc)" [ $rc = 64 ]
 run_db verify "$T/a" --profile "$T/nonexistent.json"
 check "an unreadable --profile is bad input (rc=$rc)" [ $rc = 64 ]
 run_db verify "$T/a" --image example/image:1
-check "--image is refused as not supported (rc=$rc)" [ $rc = 64 ]
+check "an --image reference of no known transport is bad input (rc=$rc)" [ $rc = 64 ]
 check "verify wrote nothing into the bundle directory" [ "$(ls "$T/a" | wc -l)" = 4 ]
 finish

@@ -64,8 +64,10 @@ START_TEST(arguments)
         ck_assert_int_eq(parse(&o, &err, 3, "verify", "a", "b"), -EINVAL);
         ck_assert_int_eq(parse(&o, &err, 4, "verify", "a", "--require", "PR-NOPE"), -EINVAL);
         ck_assert_ptr_nonnull(strstr(err.msg, "PR-NOPE"));
-        ck_assert_int_eq(parse(&o, &err, 4, "verify", "a", "--image", "x:1"), -EINVAL);
-        ck_assert_ptr_nonnull(strstr(err.msg, "--image"));
+        ck_assert_int_eq(parse(&o, &err, 4, "verify", "a", "--image", "oci:x"), 0);
+        ck_assert_str_eq(o.image, "oci:x");
+        ck_assert_int_eq(parse(&o, &err, 6, "verify", "a", "--image", "oci:x", "--rootfs", "y"), -EINVAL);
+        ck_assert_ptr_nonnull(strstr(err.msg, "two roots"));
         ck_assert_int_eq(parse(&o, &err, 3, "verify", "a", "--bogus"), -EINVAL);
         ck_assert_int_eq(parse(&o, &err, 6, "verify", "a", "--rootfs", "x", "--rootfs", "y"), -EINVAL);
 }
