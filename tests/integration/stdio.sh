@@ -52,8 +52,9 @@ for fd in 0 1 2; do
         closed_attest $fd
         fails=$(jq -r '[.probes[] | select(.verdict != "PASS") | .probe_id] | join(" ")' \
                 "$T/ev/sandbox-attestation-evidence.json" 2>/dev/null || echo "no bundle")
-        check "attest with fd $fd closed exits 0, every probe PASS (rc=$rc, not PASS: ${fails:-none})" \
-                [ "$rc:$fails" = "0:" ]
+        # (where --memory is address space only, PR-MEM-2 FAILs by design and attest exits 2: ATTEST_OK)
+        check "attest with fd $fd closed exits $ATTEST_OK, every probe PASS but what all_pass allows (rc=$rc, not PASS: ${fails:-none})" \
+                eval '[ $rc = $ATTEST_OK ] && all_pass "$T/ev/sandbox-attestation-evidence.json"'
 done
 run_db run "${R[@]}" -- /bin/sh -c 'echo x' <&-
 check "run <&- works (rc=$rc)" [ $rc = 0 ]
