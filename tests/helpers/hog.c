@@ -5,6 +5,8 @@
  *   hog file PATH MIB    write MIB MiB into PATH (on a tmpfs: page cache, not address space)
  *   hog spin SECONDS     busy-loop for SECONDS of wall-clock time, then print "cpu_ratio=R":
  *                        the CPU time it got over the wall-clock time it ran
+ *   hog forks N          fork N children that stay alive (they pause until the sandbox ends),
+ *                        printing "forking I" before each; "can't fork: ..." when fork fails
  * Prints "hog: MODE N MiB" every 8 MiB and "hog: done" at the end; exits 1 with the errno's text
  * when an allocation or write fails (a SIGKILL from the OOM killer ends it without a word). */
 #include <errno.h>
@@ -13,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -77,6 +80,23 @@ int main(int argc, char **argv)
                 printf("cpu_ratio=%.3f\n", (secs(CLOCK_PROCESS_CPUTIME_ID) - cpu0) / (secs(CLOCK_MONOTONIC) - wall0));
                 return 0;
         }
-        fprintf(stderr, "usage: hog anon|memfd MIB | hog file PATH MIB | hog spin SECONDS\n");
+        if (argc == 3 && strcmp(argv[1], "forks") == 0) {
+                long n = atol(argv[2]);
+                for (long i = 0; i < n; i++) {
+                        printf("forking %ld\n", i);
+                        pid_t pid = fork();
+                        if (pid < 0) {
+                                fprintf(stderr, "hog: can't fork: %s\n", strerror(errno));
+                                return 1;
+                        }
+                        if (pid == 0) {
+                                pause(); /* alive until the sandbox ends: each child holds a pid */
+                                _exit(0);
+                        }
+                }
+                printf("hog: done\n");
+                return 0;
+        }
+        fprintf(stderr, "usage: hog anon|memfd MIB | hog file PATH MIB | hog spin SECONDS | hog forks N\n");
         return 64;
 }
