@@ -76,27 +76,6 @@ static int write_all(int fd, const char *p, size_t len)
         return 0;
 }
 
-/* One file, replaced atomically (a temporary name, fsync, rename): learn's profile. */
-int write_file_atomic(int dirfd, const char *name, const void *data, size_t len, struct dbx_error *err)
-{
-        char tmp[256];
-        snprintf(tmp, sizeof(tmp), ".%s.%d.tmp", name, (int)getpid());
-        _cleanup_close_ int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-        if (fd < 0)
-                return dbx_error_set(err, errno, "cannot create %s: %s", name, strerror(errno));
-        int r = write_all(fd, data, len);
-        if (r == 0 && fsync(fd) < 0)
-                r = -errno;
-        if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
-                r = -errno;
-        if (r < 0) {
-                unlinkat(dirfd, tmp, 0);
-                return dbx_error_set(err, -r, "cannot write %s: %s", name, strerror(-r));
-        }
-        fsync(dirfd);
-        return 0;
-}
-
 static bool has_prefix(const char *s, const char *prefix)
 {
         return strncmp(s, prefix, strlen(prefix)) == 0;
@@ -197,6 +176,22 @@ static int write_new(int setfd, const struct outset_file *f)
 /* A directory written by a denybox from before sets holds the files themselves: their current
  * contents become a set of their own first, so that replacing each file by its symlink never
  * shows a name from another run. */
+/* One file, replaced atomically (a temporary name, fsync, rename): learn's profile. */
+int write_file_atomic(int dirfd, const char *name, const void *data, size_t len, struct dbx_error *err)
+{
+        char tmp[256];
+        snprintf(tmp, sizeof(tmp), ".%s.%d.tmp", name, (int)getpid());
+        int r = write_new(dirfd, &(struct outset_file){tmp, data, len});
+        if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
+                r = -errno;
+        if (r < 0) {
+                unlinkat(dirfd, tmp, 0);
+                return dbx_error_set(err, -r, "cannot write %s: %s", name, strerror(-r));
+        }
+        fsync(dirfd);
+        return 0;
+}
+
 static int adopt_plain_files(int dfd, const char *gen, const struct outset_file *files, size_t n)
 {
         struct stat st;
