@@ -270,13 +270,6 @@ static int resolve_payload(struct child_ctx *x, struct dbx_error *err)
         return 0;
 }
 
-int bpf_blob_load(const struct bpf_blob *b, unsigned flags)
-{
-        struct sock_fprog prog = {.len = (unsigned short)(b->len / sizeof(struct sock_filter)),
-                                  .filter = (struct sock_filter *)b->data};
-        return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
-}
-
 /* Stage 1 (execve/execveat -> notify, and the always-on argument guards: no CLONE_NEW*, no
  * terminal injection), its listener handed to the parent while sendmsg is still allowed.  Loaded
  * before the fork, so it covers init and the payload alike.  The test-only --weaken seccomp keeps
@@ -293,9 +286,9 @@ static int load_exec_notify(struct child_ctx *x, struct dbx_error *err)
         const struct bpf_blob *stage1 = x->p->record                        ? &recording
                                         : config_weakened(x->c, WEAKEN_SECCOMP) ? &x->fs->stage1_exec_only
                                                                                 : &x->fs->stage1;
-        int listener = bpf_blob_load(stage1, SECCOMP_FILTER_FLAG_NEW_LISTENER);
+        int listener = bpf_blob_load(stage1, SECCOMP_FILTER_FLAG_NEW_LISTENER, err);
         if (listener < 0)
-                return dbx_error_set(err, errno, "cannot load seccomp stage 1: %s", strerror(errno));
+                return dbx_error_wrap(err, "cannot load seccomp stage 1");
 
         /* 'L', then the path of the one exec to come, for the supervisor's log */
         char m[1 + 256];
@@ -320,8 +313,8 @@ static int load_exec_notify(struct child_ctx *x, struct dbx_error *err)
                 return dbx_error_set(err, errno, "cannot hand the exec listener to the supervisor: %s", strerror(errno));
         /* learn: stage 1's guards, once the supervisor holds the listener (this seccomp() call is
          * itself notified, and answered only from now on) */
-        if (x->p->record && !config_weakened(x->c, WEAKEN_SECCOMP) && bpf_blob_load(&x->fs->stage1_guards, 0) < 0)
-                return dbx_error_set(err, errno, "cannot load stage 1's guards: %s", strerror(errno));
+        if (x->p->record && !config_weakened(x->c, WEAKEN_SECCOMP) && bpf_blob_load(&x->fs->stage1_guards, 0, err) < 0)
+                return dbx_error_wrap(err, "cannot load stage 1's guards");
         return 0;
 }
 
@@ -357,8 +350,8 @@ static int fork_payload(struct child_ctx *x, struct dbx_error *err)
 /* Stage 2, the profile, in the payload only, stacked on stage 1. */
 static int load_profile(struct child_ctx *x, struct dbx_error *err)
 {
-        if (!config_weakened(x->c, WEAKEN_SECCOMP) && bpf_blob_load(&x->fs->stage2, x->fs->stage2_flags) < 0)
-                return dbx_error_set(err, errno, "cannot load seccomp stage 2: %s", strerror(errno));
+        if (!config_weakened(x->c, WEAKEN_SECCOMP) && bpf_blob_load(&x->fs->stage2, x->fs->stage2_flags, err) < 0)
+                return dbx_error_wrap(err, "cannot load seccomp stage 2");
         if (config_weakened(x->c, WEAKEN_NNP))
                 return privs_drop(x->c, err);
         return 0;

@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* Bad-arch actions (see the top of the file and build_stage1()). */
@@ -437,4 +438,18 @@ void filter_host_from_release(const char *release, struct filter_host *ret)
         if (!release || sscanf(release, "%u.%u", &major, &minor) != 2)
                 major = minor = 0;
         *ret = (struct filter_host){ .kernel_major = major, .kernel_minor = minor };
+}
+
+int bpf_blob_load(const struct bpf_blob *b, unsigned flags, struct dbx_error *err)
+{
+        struct sock_fprog prog = {.len = (unsigned short)(b->len / sizeof(struct sock_filter)),
+                                  .filter = (struct sock_filter *)b->data};
+        long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+        if (r < 0) {
+                int e = errno;
+                dbx_error_set(err, e, "seccomp(SET_MODE_FILTER): %s", strerror(e));
+                errno = e;
+                return -e;
+        }
+        return (int)r;
 }

@@ -64,9 +64,9 @@ struct filter_set {
 };
 
 /* Load a compiled program into the calling thread (seccomp(2) SET_MODE_FILTER with flags);
- * returns the listener fd with SECCOMP_FILTER_FLAG_NEW_LISTENER, or -1 with errno.  (Defined
- * with the sequence that uses it, launcher/sandbox.c: the compiler itself does no system calls.) */
-int bpf_blob_load(const struct bpf_blob *b, unsigned flags);
+ * returns 0, or the listener fd with SECCOMP_FILTER_FLAG_NEW_LISTENER, or a negative errno with
+ * err filled (errno is left set as well).  The only function here that makes a system call. */
+int bpf_blob_load(const struct bpf_blob *b, unsigned flags, struct dbx_error *err);
 
 /* Parse a profile (Docker/OCI seccomp JSON) from memory.  On error returns a negative errno and
  * fills err->path with the JSON path of the value at fault. */

@@ -487,7 +487,7 @@ static void run_live(const char *profile, const struct live_case *t, size_t n)
         if (pid == 0) {
                 struct rlimit no_core = { 0, 0 }; /* KILLED_SIGSYS cases would dump core */
                 if (setrlimit(RLIMIT_CORE, &no_core) < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-                    bpf_blob_load(&fs.stage2, fs.stage2_flags) < 0) {
+                    bpf_blob_load(&fs.stage2, fs.stage2_flags, NULL) < 0) {
                         snprintf(res->msg, sizeof(res->msg), "loading stage 2: %s", strerror(errno));
                         _exit(100);
                 }
@@ -719,7 +719,7 @@ START_TEST(live_stage1_notify)
         if (pid == 0) {
                 if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                         _exit(10);
-                int fd = bpf_blob_load(&fs.stage1, SECCOMP_FILTER_FLAG_NEW_LISTENER);
+                int fd = bpf_blob_load(&fs.stage1, SECCOMP_FILTER_FLAG_NEW_LISTENER, NULL);
                 if (fd < 0)
                         _exit(11);
                 pid_t g = fork();

@@ -624,7 +624,7 @@ static struct outcome run_row_with(const struct bpf_blob *b, unsigned flags, con
                 struct rlimit no_core = { 0, 0 };
                 setrlimit(RLIMIT_CORE, &no_core);
                 if (b) {
-                        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || bpf_blob_load(b, flags) < 0)
+                        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || bpf_blob_load(b, flags, NULL) < 0)
                                 _exit(100);
                 }
                 long ret;
@@ -817,8 +817,8 @@ static int pty_attack(bool filtered, const struct filter_set *fs, char *got, siz
                 if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
                         _exit(1);
                 if (filtered && (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-                                 bpf_blob_load(&fs->stage1, SECCOMP_FILTER_FLAG_NEW_LISTENER) < 0 ||
-                                 bpf_blob_load(&fs->stage2, fs->stage2_flags) < 0))
+                                 bpf_blob_load(&fs->stage1, SECCOMP_FILTER_FLAG_NEW_LISTENER, NULL) < 0 ||
+                                 bpf_blob_load(&fs->stage2, fs->stage2_flags, NULL) < 0))
                         _exit(2);
                 res[0] = syscall(SYS_ioctl, slave, (unsigned long)TIOCSTI, &c) < 0 ? errno : 0;
                 res[1] = syscall(SYS_ioctl, slave, HIGH | TIOCSTI, &c) < 0 ? errno : 0;

@@ -38,7 +38,7 @@ static int load_stage1(void)
 {
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 return -1;
-        return bpf_blob_load(&fs.stage1, SECCOMP_FILTER_FLAG_NEW_LISTENER);
+        return bpf_blob_load(&fs.stage1, SECCOMP_FILTER_FLAG_NEW_LISTENER, NULL);
 }
 
 static void send_fd(int sock, int fd)
