@@ -17,6 +17,7 @@
  * - A rule whose action equals defaultAction is dropped (runc does so; libseccomp refuses it).
  */
 #include "plan.h"
+#include "membuf.h"
 
 #include <errno.h>
 #include <linux/audit.h>
@@ -337,13 +338,8 @@ void filter_set_free(struct filter_set *fs)
 }
 
 /* The stage-1 PFC header, generated from stage1_guards. */
-static int pfc_stage1_header(char **ret, struct dbx_error *err)
+static void pfc_stage1_header(FILE *f)
 {
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&buf, &len);
-        if (!f)
-                return dbx_error_set(err, ENOMEM, "out of memory");
         fputs("# denybox stage 1: execve/execveat -> user notification (exec-once supervisor);\n"
               "# non-native ABIs -> ERRNO(38) here, so an i386 execve cannot bypass it;\n"
               "# seccomp(SET_MODE_FILTER, NEW_LISTENER) -> ERRNO(1), op compared as the kernel's 32 bits;\n"
@@ -361,23 +357,12 @@ static int pfc_stage1_header(char **ret, struct dbx_error *err)
         }
         fputs("#   (clone: no namespace from the payload; ioctl, low 32 bits as the kernel reads them: no input\n"
               "#   pushed into a terminal, no line discipline switched, no console redirected)\n", f);
-        if (fclose(f) != 0 || !buf) {
-                free(buf);
-                return dbx_error_set(err, ENOMEM, "out of memory");
-        }
-        *ret = buf;
-        return 0;
 }
 
 /* The stage-2 PFC header: what libseccomp's PFC cannot say -- which rules are denybox's own, and
  * why (generated from forced_table, so it cannot drift from the filter). */
-static int pfc_stage2_header(int enosys_above, char **ret, struct dbx_error *err)
+static void pfc_stage2_header(FILE *f, int enosys_above)
 {
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&buf, &len);
-        if (!f)
-                return dbx_error_set(err, ENOMEM, "out of memory");
         fputs("# denybox stage 2: the profile + always-on protections (execve/execveat left to stage 1)\n"
               "# always-on, whatever the profile says:\n"
               "#   non-native ABIs (i386 int 0x80, x32) -> KILL_PROCESS (invalid-architecture action): a death by\n"
@@ -388,12 +373,20 @@ static int pfc_stage2_header(int enosys_above, char **ret, struct dbx_error *err
                            "#     PFC omits it) -> ERRNO(38), before the rules below: libc falls back on ENOSYS, not on\n"
                            "#     the default's errno\n", enosys_above);
         plan_describe_always_on(f);
-        if (fclose(f) != 0 || !buf) {
-                free(buf);
-                return dbx_error_set(err, ENOMEM, "out of memory");
-        }
-        *ret = buf;
-        return 0;
+}
+
+/* The annotated PFC text: each stage's header, then libseccomp's PFC of that stage. */
+static int pfc_text(int enosys_above, const char *pfc1, const char *pfc2, char **ret, struct dbx_error *err)
+{
+        struct membuf m;
+        int r = membuf_open(&m, err);
+        if (r < 0)
+                return r;
+        pfc_stage1_header(m.f);
+        fputs(pfc1, m.f);
+        pfc_stage2_header(m.f, enosys_above);
+        fputs(pfc2, m.f);
+        return membuf_take(&m, ret, NULL, err);
 }
 
 int filter_set_pfc(const struct profile *p, const struct filter_host *host, char **ret, struct dbx_error *err)
@@ -402,7 +395,6 @@ int filter_set_pfc(const struct profile *p, const struct filter_host *host, char
         struct exec_policy ep;
         uint8_t *t1 = NULL, *t2 = NULL;
         size_t l1 = 0, l2 = 0;
-        char *h1 = NULL, *h2 = NULL;
         int enosys_above = -1;
         int r = build_stage1(true, true, &s1, err);
         if (r == 0)
@@ -411,21 +403,15 @@ int filter_set_pfc(const struct profile *p, const struct filter_host *host, char
                 r = export_ctx(s1, true, &t1, &l1, err);
         if (r == 0)
                 r = export_ctx(s2, true, &t2, &l2, err);
-        if (r == 0)
-                r = pfc_stage1_header(&h1, err);
-        if (r == 0)
-                r = pfc_stage2_header(enosys_above, &h2, err);
         char *out = NULL;
-        if (r == 0 && asprintf(&out, "%s%s%s%s", h1, (char *)t1, h2, (char *)t2) < 0)
-                r = dbx_error_set(err, ENOMEM, "out of memory");
+        if (r == 0)
+                r = pfc_text(enosys_above, (char *)t1, (char *)t2, &out, err);
         if (s1)
                 seccomp_release(s1);
         if (s2)
                 seccomp_release(s2);
         free(t1);
         free(t2);
-        free(h1);
-        free(h2);
         if (r < 0)
                 return r;
         *ret = out;
