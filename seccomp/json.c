@@ -46,10 +46,12 @@ yajl_val json_member(yajl_val o, const char *key)
         return NULL;
 }
 
-/* Rejects unknown and duplicate keys: keys is a NULL-terminated list. */
+/* Rejects a non-object, and unknown and duplicate keys: keys is a NULL-terminated list. */
 int json_check_keys(yajl_val o, const char *path, const char *const *keys, struct dbx_error *err)
 {
         char q[72];
+        if (!YAJL_IS_OBJECT(o))
+                return json_type_error(path, "an object", o, err);
         for (size_t i = 0; i < o->u.object.len; i++) {
                 const char *k = o->u.object.keys[i];
                 bool known = false;
@@ -64,6 +66,16 @@ int json_check_keys(yajl_val o, const char *path, const char *const *keys, struc
         return 0;
 }
 
+int json_required(yajl_val o, const char *path, const char *key, char *p, size_t size, yajl_val *ret,
+                  struct dbx_error *err)
+{
+        json_path_fmt(p, size, "%s.%s", path, key);
+        *ret = json_member(o, key);
+        if (!*ret)
+                return dbx_error_set_path(err, EINVAL, p, "missing (required)");
+        return 0;
+}
+
 int json_get_string(yajl_val v, const char *path, bool allow_empty, char **ret, struct dbx_error *err)
 {
         if (!YAJL_IS_STRING(v))
@@ -74,6 +86,21 @@ int json_get_string(yajl_val v, const char *path, bool allow_empty, char **ret, 
         if (!s)
                 return dbx_error_set(err, ENOMEM, "out of memory");
         *ret = s;
+        return 0;
+}
+
+int json_get_name(yajl_val v, const char *path, const char *what, const struct name_value *t, size_t n,
+                  const struct name_value **ret, struct dbx_error *err)
+{
+        char want[64], q[72];
+        if (!YAJL_IS_STRING(v)) {
+                snprintf(want, sizeof(want), "an %s name", what);
+                return json_type_error(path, want, v, err);
+        }
+        const struct name_value *nv = name_value_lookup(t, n, v->u.string);
+        if (!nv)
+                return dbx_error_set_path(err, EINVAL, path, "unknown %s %s", what, profile_quote(v->u.string, q));
+        *ret = nv;
         return 0;
 }
 

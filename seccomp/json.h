@@ -31,11 +31,22 @@ int json_type_error(const char *path, const char *want, yajl_val v, struct dbx_e
 /* Member of an object, or NULL when absent or JSON null (as Go treats null). */
 yajl_val json_member(yajl_val o, const char *key);
 
-/* Rejects unknown and duplicate keys: keys is a NULL-terminated list. */
+/* Rejects a value that is not an object, and an object with unknown or duplicate keys: keys is a
+ * NULL-terminated list. */
 int json_check_keys(yajl_val o, const char *path, const char *const *keys, struct dbx_error *err);
+
+/* Member key of the object o at path, which must be there ("missing (required)" when absent or
+ * null): its path, "path.key", into p. */
+int json_required(yajl_val o, const char *path, const char *key, char *p, size_t size, yajl_val *ret,
+                  struct dbx_error *err);
 
 /* A string, copied (malloc'd) into *ret. */
 int json_get_string(yajl_val v, const char *path, bool allow_empty, char **ret, struct dbx_error *err);
+
+/* A string naming a row of table t: "expected an <what> name" when not a string, "unknown <what>
+ * \"...\"" when no row has that name. */
+int json_get_name(yajl_val v, const char *path, const char *what, const struct name_value *t, size_t n,
+                  const struct name_value **ret, struct dbx_error *err);
 
 /* An unsigned JSON integer up to max, from yajl's literal text. */
 int json_get_uint(yajl_val v, const char *path, uint64_t max, uint64_t *ret, struct dbx_error *err);

@@ -107,11 +107,10 @@ static int parse_action(yajl_val o, const char *prefix, const char *act_key, con
         *present = a != NULL;
         if (!a)
                 return required ? dbx_error_set_path(err, EINVAL, p, "missing (required)") : 0;
-        if (!YAJL_IS_STRING(a))
-                return json_type_error(p, "an action name", a, err);
-        const struct name_value *nv = LOOKUP(action_table, a->u.string);
-        if (!nv)
-                return dbx_error_set_path(err, EINVAL, p, "unknown action %s", profile_quote(a->u.string, q));
+        const struct name_value *nv;
+        int r = json_get_name(a, p, "action", action_table, ELEMENTSOF(action_table), &nv, err);
+        if (r < 0)
+                return r;
         ret->kind = nv->value;
         ret->data = ret->kind == PA_ERRNO ? EPERM : 0;
         bool takes_data = ret->kind == PA_ERRNO || ret->kind == PA_TRACE;
@@ -120,7 +119,7 @@ static int parse_action(yajl_val o, const char *prefix, const char *act_key, con
                 json_path_fmt(p, sizeof(p), "%s%s", prefix, ret_key);
                 if (!takes_data) /* runtime-spec: "the runtime MUST print an error and fail" */
                         return dbx_error_set_path(err, EINVAL, p, "%s does not take an errno value", a->u.string);
-                int r = json_get_uint(e, p, ERRNO_MAX_DATA, &x, err);
+                r = json_get_uint(e, p, ERRNO_MAX_DATA, &x, err);
                 if (r < 0)
                         return r;
                 ret->data = (uint32_t)x;
@@ -145,38 +144,28 @@ static int parse_action(yajl_val o, const char *prefix, const char *act_key, con
 static int parse_arg(yajl_val v, const char *path, struct profile_arg *a, struct dbx_error *err)
 {
         static const char *const keys[] = { "index", "value", "valueTwo", "op", NULL };
-        char p[160], q[72];
+        char p[160];
         uint64_t x;
+        yajl_val m;
         int r;
-        if (!YAJL_IS_OBJECT(v))
-                return json_type_error(path, "an object", v, err);
         if ((r = json_check_keys(v, path, keys, err)) < 0)
                 return r;
-        json_path_fmt(p, sizeof(p), "%s.index", path);
-        yajl_val m = json_member(v, "index");
-        if (!m)
-                return dbx_error_set_path(err, EINVAL, p, "missing (required)");
-        if ((r = json_get_uint(m, p, UINT32_MAX, &x, err)) < 0)
+        if ((r = json_required(v, path, "index", p, sizeof(p), &m, err)) < 0 ||
+            (r = json_get_uint(m, p, UINT32_MAX, &x, err)) < 0)
                 return r;
         if (x > 5) /* crun: "invalid seccomp index"; libseccomp: only 6 arguments */
                 return dbx_error_set_path(err, EINVAL, p, "argument index %llu out of range 0..5", (unsigned long long)x);
         a->index = (unsigned)x;
-        json_path_fmt(p, sizeof(p), "%s.value", path);
-        if (!(m = json_member(v, "value")))
-                return dbx_error_set_path(err, EINVAL, p, "missing (required)");
-        if ((r = json_get_uint(m, p, UINT64_MAX, &a->value, err)) < 0)
+        if ((r = json_required(v, path, "value", p, sizeof(p), &m, err)) < 0 ||
+            (r = json_get_uint(m, p, UINT64_MAX, &a->value, err)) < 0)
                 return r;
         json_path_fmt(p, sizeof(p), "%s.valueTwo", path);
         if ((m = json_member(v, "valueTwo")) && (r = json_get_uint(m, p, UINT64_MAX, &a->value_two, err)) < 0)
                 return r;
-        json_path_fmt(p, sizeof(p), "%s.op", path);
-        if (!(m = json_member(v, "op")))
-                return dbx_error_set_path(err, EINVAL, p, "missing (required)");
-        if (!YAJL_IS_STRING(m))
-                return json_type_error(p, "an operator name", m, err);
-        const struct name_value *nv = LOOKUP(op_table, m->u.string);
-        if (!nv)
-                return dbx_error_set_path(err, EINVAL, p, "unknown operator %s", profile_quote(m->u.string, q));
+        const struct name_value *nv;
+        if ((r = json_required(v, path, "op", p, sizeof(p), &m, err)) < 0 ||
+            (r = json_get_name(m, p, "operator", op_table, ELEMENTSOF(op_table), &nv, err)) < 0)
+                return r;
         a->op = nv->value;
         return 0;
 }
@@ -188,8 +177,6 @@ static int parse_syscall(yajl_val v, const char *path, struct profile_syscall *s
         char p[160], pre[160];
         int r;
         bool present;
-        if (!YAJL_IS_OBJECT(v))
-                return json_type_error(path, "an object", v, err);
         if ((r = json_check_keys(v, path, keys, err)) < 0)
                 return r;
         yajl_val name = json_member(v, "name"), names = json_member(v, "names"), m;
@@ -244,16 +231,12 @@ static int parse_arch_map(yajl_val v, const char *path, struct profile_arch_map 
 {
         static const char *const keys[] = { "architecture", "subArchitectures", NULL };
         char p[160], q[72];
+        yajl_val m;
         int r;
-        if (!YAJL_IS_OBJECT(v))
-                return json_type_error(path, "an object", v, err);
         if ((r = json_check_keys(v, path, keys, err)) < 0)
                 return r;
-        json_path_fmt(p, sizeof(p), "%s.architecture", path);
-        yajl_val m = json_member(v, "architecture");
-        if (!m)
-                return dbx_error_set_path(err, EINVAL, p, "missing (required)");
-        if ((r = json_get_string(m, p, false, &a->arch, err)) < 0)
+        if ((r = json_required(v, path, "architecture", p, sizeof(p), &m, err)) < 0 ||
+            (r = json_get_string(m, p, false, &a->arch, err)) < 0)
                 return r;
         if (!LOOKUP(arch_table, a->arch))
                 return dbx_error_set_path(err, EINVAL, p, "unknown architecture %s", profile_quote(a->arch, q));
