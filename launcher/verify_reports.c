@@ -31,6 +31,10 @@ char *verify_read_beside(const char *dir, const char *name, struct verify_result
         return text;
 }
 
+/* What a report says of probe id: its verdict and errno ("n/a" where the report has none); false
+ * when it has no row for it. */
+typedef bool row_reader(const char *text, const char *id, char *verdict, size_t vsize, char *err, size_t esize);
+
 /* The Markdown table row of id: "| ID | VERDICT | ERRNO | ...". */
 static bool md_row(const char *md, const char *id, char *verdict, size_t vsize, char *err, size_t esize)
 {
@@ -50,46 +54,95 @@ static bool md_row(const char *md, const char *id, char *verdict, size_t vsize, 
         return true;
 }
 
-/* A report is of the bundle's run: the run id after `prefix` (up to `end`) is the bundle's, and it
- * has one `row` per probe. */
-static bool same_run(struct verify_result *res, yajl_val b, const char *text, const char *file, const char *prefix,
-                     const char *end, const char *row, const char *rows_name)
+/* The JUnit testcase of id: a <failure> in it is FAIL, an <error> UNVERIFIED, neither PASS. */
+static bool junit_row(const char *xml, const char *id, char *verdict, size_t vsize, char *err, size_t esize)
 {
-        const char *run = str(b, "run_id"), *p = strstr(text, prefix);
-        yajl_val probes = get(b, "probes");
-        size_t k = strlen(prefix), n = 0;
+        char head[128];
+        snprintf(head, sizeof(head), "name=\"%s\">", id);
+        const char *c = strstr(xml, head), *end = c ? strstr(c, "</testcase>") : NULL;
+        if (!c || !end)
+                return false;
+        const char *got = "PASS", *f = strstr(c, "<failure"), *e = strstr(c, "<error");
+        if (f && f < end)
+                got = "FAIL";
+        else if (e && e < end)
+                got = "UNVERIFIED";
+        snprintf(verdict, vsize, "%s", got);
+        snprintf(err, esize, "n/a");
+        return true;
+}
 
-        if (!p || strncmp(p + k, run, strlen(run)) != 0 || strncmp(p + k + strlen(run), end, strlen(end)) != 0) {
-                finding(res, "%s: run id %.*s is not the bundle's %s (another run)", file, p ? (int)strcspn(p + k, end) : 4,
-                        p ? p + k : "none", run);
+/* How a report beside the bundle names its run and lays out one row per probe. */
+struct report_format {
+        const char *file;
+        const char *run_prefix, *run_end; /* around the run id */
+        const char *row_start;            /* what begins each probe's row */
+        const char *row, *rows;           /* what a row is called, one and many */
+        row_reader *read_row;
+        bool has_errno;
+};
+
+static const struct report_format markdown_format = {
+        .file = REPORT_MD_NAME, .run_prefix = "- run id: `", .run_end = "`",
+        .row_start = "\n| PR-", .row = "row", .rows = "probe rows", .read_row = md_row, .has_errno = true,
+};
+
+static const struct report_format junit_format = {
+        .file = REPORT_JUNIT_NAME, .run_prefix = "<property name=\"run_id\" value=\"", .run_end = "\"/>",
+        .row_start = "<testcase ", .row = "testcase", .rows = "testcases", .read_row = junit_row, .has_errno = false,
+};
+
+/* A report is of the bundle's run: the run id between run_prefix and run_end is the bundle's, and
+ * it has one row per probe. */
+static bool same_run(struct verify_result *res, yajl_val b, const char *text, const struct report_format *f)
+{
+        const char *run = str(b, "run_id"), *p = strstr(text, f->run_prefix);
+        yajl_val probes = get(b, "probes");
+        size_t k = strlen(f->run_prefix), n = 0;
+
+        if (!p || strncmp(p + k, run, strlen(run)) != 0 || strncmp(p + k + strlen(run), f->run_end, strlen(f->run_end)) != 0) {
+                finding(res, "%s: run id %.*s is not the bundle's %s (another run)", f->file,
+                        p ? (int)strcspn(p + k, f->run_end) : 4, p ? p + k : "none", run);
                 return false;
         }
-        for (p = text; (p = strstr(p, row)); p++)
+        for (p = text; (p = strstr(p, f->row_start)); p++)
                 n++;
         if (n != probes->u.array.len)
-                finding(res, "%s: %zu %s, the bundle has %zu probes", file, n, rows_name, probes->u.array.len);
+                finding(res, "%s: %zu %s, the bundle has %zu probes", f->file, n, f->rows, probes->u.array.len);
+        return true;
+}
+
+/* Every probe's row says the bundle's verdict (and errno, where the format has one); false when
+ * the report is of another run. */
+static bool check_rows(struct verify_result *res, yajl_val b, const char *text, const struct report_format *f)
+{
+        yajl_val probes = get(b, "probes");
+
+        if (!same_run(res, b, text, f))
+                return false;
+        for (size_t i = 0; i < probes->u.array.len; i++) {
+                yajl_val p = probes->u.array.values[i], e = get(p, "errno_or_exit");
+                const char *id = str(p, "probe_id"), *want = str(p, "verdict");
+                char v[32], er[32], want_err[32] = "n/a";
+                if (YAJL_IS_INTEGER(e))
+                        snprintf(want_err, sizeof(want_err), "%lld", YAJL_GET_INTEGER(e));
+                if (!f->read_row(text, id, v, sizeof(v), er, sizeof(er)))
+                        finding(res, "%s: no %s for %s", f->file, f->row, id);
+                else if (!f->has_errno && strcmp(v, want) != 0)
+                        finding(res, "%s: %s is %s there, %s in the bundle", f->file, id, v, want);
+                else if (f->has_errno && (strcmp(v, want) != 0 || strcmp(er, want_err) != 0))
+                        finding(res, "%s: %s is %s errno %s there, %s errno %s in the bundle", f->file, id, v, er, want,
+                                want_err);
+        }
         return true;
 }
 
 void verify_check_markdown(struct verify_result *res, yajl_val b, const char *md)
 {
-        yajl_val probes = get(b, "probes");
         char want[128];
 
-        if (!same_run(res, b, md, REPORT_MD_NAME, "- run id: `", "`", "\n| PR-", "probe rows"))
+        if (!check_rows(res, b, md, &markdown_format))
                 return;
-        for (size_t i = 0; i < probes->u.array.len; i++) {
-                yajl_val p = probes->u.array.values[i], e = get(p, "errno_or_exit");
-                const char *id = str(p, "probe_id");
-                char v[32], er[32], want_err[32] = "n/a";
-                if (YAJL_IS_INTEGER(e))
-                        snprintf(want_err, sizeof(want_err), "%lld", YAJL_GET_INTEGER(e));
-                if (!md_row(md, id, v, sizeof(v), er, sizeof(er)))
-                        finding(res, "%s: no row for %s", REPORT_MD_NAME, id);
-                else if (strcmp(v, str(p, "verdict")) != 0 || strcmp(er, want_err) != 0)
-                        finding(res, "%s: %s is %s errno %s there, %s errno %s in the bundle", REPORT_MD_NAME, id, v, er,
-                                str(p, "verdict"), want_err);
-        }
         yajl_val s = get(b, "summary");
         snprintf(want, sizeof(want), "summary: {total: %lld, pass: %lld, fail: %lld, unverified: %lld}", num(s, "total", -1),
                  num(s, "pass", -1), num(s, "fail", -1), num(s, "unverified", -1));
@@ -99,28 +152,7 @@ void verify_check_markdown(struct verify_result *res, yajl_val b, const char *md
 
 void verify_check_junit(struct verify_result *res, yajl_val b, const char *xml)
 {
-        yajl_val probes = get(b, "probes");
-        char want[128];
-
-        if (!same_run(res, b, xml, REPORT_JUNIT_NAME, "<property name=\"run_id\" value=\"", "\"/>", "<testcase ", "testcases"))
-                return;
-        for (size_t i = 0; i < probes->u.array.len; i++) {
-                yajl_val p = probes->u.array.values[i];
-                const char *id = str(p, "probe_id"), *v = str(p, "verdict");
-                snprintf(want, sizeof(want), "name=\"%s\">", id);
-                const char *c = strstr(xml, want), *end = c ? strstr(c, "</testcase>") : NULL;
-                if (!c || !end) {
-                        finding(res, "%s: no testcase for %s", REPORT_JUNIT_NAME, id);
-                        continue;
-                }
-                const char *got = "PASS", *f = strstr(c, "<failure"), *e = strstr(c, "<error");
-                if (f && f < end)
-                        got = "FAIL";
-                else if (e && e < end)
-                        got = "UNVERIFIED";
-                if (strcmp(got, v) != 0)
-                        finding(res, "%s: %s is %s there, %s in the bundle", REPORT_JUNIT_NAME, id, got, v);
-        }
+        check_rows(res, b, xml, &junit_format);
 }
 
 /* ---- the in-toto statement --------------------------------------------------------------------- */
