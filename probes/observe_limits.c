@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Limits the address space cannot see.  PR-MEM-1 touches anonymous memory, which RLIMIT_AS
- * bounds as well as a memory cgroup does; pages written into a memfd are never mapped, so only a
- * memory cgroup bounds them.  PR-MEM-2 writes them: where denybox could only fall back to
- * RLIMIT_AS (unprivileged on a cgroup v1 host), the memory limit is not held and the
- * attestation says so instead of passing it. */
+/* The memory limit, and the part of it the address space cannot see.  PR-MEM-1 touches anonymous
+ * memory, which RLIMIT_AS bounds as well as a memory cgroup does; pages written into a memfd are
+ * never mapped, so only a memory cgroup bounds them.  PR-MEM-2 writes them: where denybox could
+ * only fall back to RLIMIT_AS (unprivileged on a cgroup v1 host), the memory limit is not held and
+ * the attestation says so instead of passing it.  Both exceed the limit in a child, every wait
+ * bounded. */
 #include "probe.h"
 
 #include <errno.h>
@@ -16,7 +17,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-static long long memfd_bytes;
+/* How much a memory child allocates: --memory and PROBE_MEM_EXTRA beyond it. */
+static long long mem_bytes;
 
 void child_first_oom_victim(void)
 {
@@ -29,7 +31,28 @@ void child_first_oom_victim(void)
         }
 }
 
-/* Writes memfd_bytes into a memfd, 1 MiB at a time: 0 when all went in, else the errno. */
+/* Touches mem_bytes of anonymous memory: 0 when all was charged, else the errno. */
+static int child_touch_memory(int unused)
+{
+        (void) unused;
+        size_t len = (size_t) mem_bytes;
+        child_first_oom_victim();
+        volatile char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED)
+                return errno;
+        /* Huge pages where the kernel has them: 2 MiB a fault instead of 4 KiB (the same memory is
+         * charged either way).  Every 4 KiB page is still written, so without huge pages nothing
+         * is left uncharged. */
+        madvise((void *) p, len, MADV_HUGEPAGE);
+        for (size_t i = 0; i < len; i += 4096) {
+                p[i] = 1;
+                if (i % (1u << 20) == 0)
+                        child_progress(); /* every MiB: slow is not stuck */
+        }
+        return 0;
+}
+
+/* Writes mem_bytes into a memfd, 1 MiB at a time: 0 when all went in, else the errno. */
 static int child_fill_memfd(int unused)
 {
         static char chunk[1 << 20];
@@ -39,7 +62,7 @@ static int child_fill_memfd(int unused)
         if (fd < 0)
                 return errno;
         memset(chunk, 0x5a, sizeof(chunk));
-        for (long long done = 0; done < memfd_bytes;) {
+        for (long long done = 0; done < mem_bytes;) {
                 ssize_t n = write(fd, chunk, sizeof(chunk));
                 if (n < 0)
                         return errno;
@@ -49,19 +72,23 @@ static int child_fill_memfd(int unused)
         return 0;
 }
 
-void probe_memory_unmapped(struct obs *o)
+/* Runs child to take more than --memory; what it did is "<verb> N bytes <where>". */
+static void probe_memory_child(struct obs *o, int (*child)(int), const char *verb, const char *where)
 {
         char note[160], what[240];
         if (probe_args.memory <= 0) {
                 record(o, -1, "no --memory given: nothing to exceed");
                 return;
         }
-        memfd_bytes = probe_args.memory + PROBE_MEM_EXTRA;
-        int err = in_child(child_fill_memfd, 0, note, sizeof(note));
-        snprintf(what, sizeof(what), "write %lld bytes into a memfd in a child", memfd_bytes);
+        mem_bytes = probe_args.memory + PROBE_MEM_EXTRA;
+        int err = in_child(child, 0, note, sizeof(note));
+        snprintf(what, sizeof(what), "%s %lld bytes %s", verb, mem_bytes, where);
         record_child(o, err, what, note);
-        set_value(o, "bytes=%lld", memfd_bytes);
+        set_value(o, "bytes=%lld", mem_bytes);
 }
+
+void probe_memory(struct obs *o) { probe_memory_child(o, child_touch_memory, "touch", "in a child"); }
+void probe_memory_unmapped(struct obs *o) { probe_memory_child(o, child_fill_memfd, "write", "into a memfd in a child"); }
 
 /* A layer the host duplicates: before 6.5 the kernel checks kernel.unprivileged_bpf_disabled at
  * the top of bpf(2), before the attr size, so with the sysctl set (Debian: 2) bpf() is EPERM for

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -83,35 +82,25 @@ void probe_securebits(struct obs *o)
         set_value(o, "0x%x", (unsigned) bits);
 }
 
-void probe_seccomp_mode(struct obs *o)
+/* Two fields of /proc/self/status: the value is "key1=v1 key2=v2". */
+static void probe_status_pair(struct obs *o, const char *name1, const char *key1, const char *name2, const char *key2)
 {
-        char mode[32], filters[32], what[128];
-        int err = status_field("Seccomp", mode, sizeof(mode));
+        char v1[96], v2[96], what[256];
+        int err = status_field(name1, v1, sizeof(v1));
         if (!err)
-                err = status_field("Seccomp_filters", filters, sizeof(filters));
+                err = status_field(name2, v2, sizeof(v2));
         if (err) {
-                record(o, err, "Seccomp, Seccomp_filters of /proc/self/status");
+                snprintf(what, sizeof(what), "%s, %s of /proc/self/status", name1, name2);
+                record(o, err, what);
                 return;
         }
-        snprintf(what, sizeof(what), "Seccomp: %s, Seccomp_filters: %s", mode, filters);
+        snprintf(what, sizeof(what), "%s: %s, %s: %s", name1, v1, name2, v2);
         record(o, 0, what);
-        set_value(o, "mode=%s filters=%s", mode, filters);
+        set_value(o, "%s=%s %s=%s", key1, v1, key2, v2);
 }
 
-void probe_ids(struct obs *o)
-{
-        char uid[96], gid[96], what[256];
-        int err = status_field("Uid", uid, sizeof(uid));
-        if (!err)
-                err = status_field("Gid", gid, sizeof(gid));
-        if (err) {
-                record(o, err, "Uid, Gid of /proc/self/status");
-                return;
-        }
-        snprintf(what, sizeof(what), "Uid: %s, Gid: %s", uid, gid);
-        record(o, 0, what);
-        set_value(o, "uid=%s gid=%s", uid, gid);
-}
+void probe_seccomp_mode(struct obs *o) { probe_status_pair(o, "Seccomp", "mode", "Seccomp_filters", "filters"); }
+void probe_ids(struct obs *o) { probe_status_pair(o, "Uid", "uid", "Gid", "gid"); }
 
 /* ---- namespaces ------------------------------------------------------------------------------- */
 
@@ -371,40 +360,4 @@ void probe_pids(struct obs *o)
         snprintf(what, sizeof(what), "%d children forked of %lld tried", forked, tried);
         record(o, err, what);
         set_value(o, "forked=%d tried=%lld err=%d", forked, tried, err);
-}
-
-static long long mem_bytes;
-
-static int child_touch_memory(int unused)
-{
-        (void) unused;
-        size_t len = (size_t) mem_bytes;
-        child_first_oom_victim();
-        volatile char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (p == MAP_FAILED)
-                return errno;
-        /* Huge pages where the kernel has them: 2 MiB a fault instead of 4 KiB (the same memory is
-         * charged either way).  Every 4 KiB page is still written, so without huge pages nothing
-         * is left uncharged. */
-        madvise((void *) p, len, MADV_HUGEPAGE);
-        for (size_t i = 0; i < len; i += 4096) {
-                p[i] = 1;
-                if (i % (1u << 20) == 0)
-                        child_progress(); /* every MiB: slow is not stuck */
-        }
-        return 0;
-}
-
-void probe_memory(struct obs *o)
-{
-        char note[160], what[240];
-        if (probe_args.memory <= 0) {
-                record(o, -1, "no --memory given: nothing to exceed");
-                return;
-        }
-        mem_bytes = probe_args.memory + PROBE_MEM_EXTRA;
-        int err = in_child(child_touch_memory, 0, note, sizeof(note));
-        snprintf(what, sizeof(what), "touch %lld bytes in a child", mem_bytes);
-        record_child(o, err, what, note);
-        set_value(o, "bytes=%lld", mem_bytes);
 }
