@@ -60,14 +60,42 @@ static int parse_object(yajl_val obj, const char *path, const struct field *fiel
         return 0;
 }
 
-/* A bounded string copy; max is the largest accepted strlen. */
-static int dup_string(yajl_val v, const char *path, size_t max, char **ret, struct dbx_error *err)
+/* A string of at most max bytes ("<what> of N bytes exceeds the limit"): its length in *ret_len. */
+static int bounded_string(yajl_val v, const char *path, const char *what, size_t max, size_t *ret_len,
+                          struct dbx_error *err)
 {
         if (!YAJL_IS_STRING(v))
                 return dbx_error_set_path(err, EINVAL, path, "expected a string");
         size_t len = strlen(v->u.string);
         if (len > max)
-                return dbx_error_set_path(err, EFBIG, path, "string of %zu bytes exceeds the limit of %zu", len, max);
+                return dbx_error_set_path(err, EFBIG, path, "%s of %zu bytes exceeds the limit of %zu", what, len, max);
+        *ret_len = len;
+        return 0;
+}
+
+/* An array of at most max entries ("N <what> exceed the limit"), and a zeroed vector for them of
+ * at least one element (non-NULL: reported, even if empty). */
+static int bounded_array(yajl_val v, const char *path, const char *what, size_t max, size_t elem_size, void **ret,
+                         struct dbx_error *err)
+{
+        if (!YAJL_IS_ARRAY(v))
+                return dbx_error_set_path(err, EINVAL, path, "expected an array");
+        size_t n = v->u.array.len;
+        if (n > max)
+                return dbx_error_set_path(err, EFBIG, path, "%zu %s exceed the limit of %zu", n, what, max);
+        *ret = calloc(n ? n : 1, elem_size);
+        if (!*ret)
+                return dbx_error_set_path(err, ENOMEM, path, "out of memory");
+        return 0;
+}
+
+/* A bounded string copy; max is the largest accepted strlen. */
+static int dup_string(yajl_val v, const char *path, size_t max, char **ret, struct dbx_error *err)
+{
+        size_t len = 0;
+        int r = bounded_string(v, path, "string", max, &len, err);
+        if (r < 0)
+                return r;
         char *s = strdup(v->u.string);
         if (!s)
                 return dbx_error_set_path(err, ENOMEM, path, "out of memory");
@@ -117,12 +145,10 @@ static int parse_obs_actual(yajl_val v, const char *path, void *ctx, struct dbx_
 static int parse_obs_value(yajl_val v, const char *path, void *ctx, struct dbx_error *err)
 {
         struct probe_observation *o = ctx;
-        if (!YAJL_IS_STRING(v))
-                return dbx_error_set_path(err, EINVAL, path, "expected a string");
-        size_t len = strlen(v->u.string);
-        if (len >= sizeof(o->value))
-                return dbx_error_set_path(err, EFBIG, path, "value of %zu bytes exceeds the limit of %zu", len,
-                                          sizeof(o->value) - 1);
+        size_t len = 0;
+        int r = bounded_string(v, path, "value", sizeof(o->value) - 1, &len, err);
+        if (r < 0)
+                return r;
         memcpy(o->value, v->u.string, len + 1);
         o->has_value = true;
         return 0;
@@ -139,21 +165,17 @@ static int parse_probes(yajl_val v, const char *path, void *ctx, struct dbx_erro
 {
         struct probe_report *r = ctx;
         char sub[PATH_MAX_LEN];
+        void *obs;
 
-        if (!YAJL_IS_ARRAY(v))
-                return dbx_error_set_path(err, EINVAL, path, "expected an array");
-        size_t n = v->u.array.len;
-        if (n > PROBE_REPORT_MAX_OBS)
-                return dbx_error_set_path(err, EFBIG, path, "%zu entries exceed the limit of %d", n,
-                                          PROBE_REPORT_MAX_OBS);
-        r->obs = calloc(n ? n : 1, sizeof(*r->obs));
-        if (!r->obs)
-                return dbx_error_set_path(err, ENOMEM, path, "out of memory");
-        for (size_t i = 0; i < n; i++) {
+        int ret = bounded_array(v, path, "entries", PROBE_REPORT_MAX_OBS, sizeof(*r->obs), &obs, err);
+        if (ret < 0)
+                return ret;
+        r->obs = obs;
+        for (size_t i = 0; i < v->u.array.len; i++) {
                 struct probe_observation *o = &r->obs[i];
                 snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
                 o->err = -1;
-                int ret = parse_object(v->u.array.values[i], sub, obs_fields, ELEMENTSOF(obs_fields), o, err);
+                ret = parse_object(v->u.array.values[i], sub, obs_fields, ELEMENTSOF(obs_fields), o, err);
                 if (ret < 0)
                         return ret;
                 if (probe_report_find(r, o->id)) {
@@ -187,18 +209,15 @@ static int parse_raw_env(yajl_val v, const char *path, void *ctx, struct dbx_err
 {
         struct probe_report *r = ctx;
         char sub[PATH_MAX_LEN];
+        void *keys;
 
-        if (!YAJL_IS_ARRAY(v))
-                return dbx_error_set_path(err, EINVAL, path, "expected an array");
-        size_t n = v->u.array.len;
-        if (n > PROBE_ENV_MAX_KEYS)
-                return dbx_error_set_path(err, EFBIG, path, "%zu keys exceed the limit of %d", n, PROBE_ENV_MAX_KEYS);
-        r->env_keys = calloc(n ? n : 1, sizeof(char *)); /* non-NULL: reported, even if empty */
-        if (!r->env_keys)
-                return dbx_error_set_path(err, ENOMEM, path, "out of memory");
-        for (size_t i = 0; i < n; i++) {
+        int ret = bounded_array(v, path, "keys", PROBE_ENV_MAX_KEYS, sizeof(char *), &keys, err);
+        if (ret < 0)
+                return ret;
+        r->env_keys = keys;
+        for (size_t i = 0; i < v->u.array.len; i++) {
                 snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
-                int ret = dup_string(v->u.array.values[i], sub, PROBE_ENV_MAX_KEY, &r->env_keys[i], err);
+                ret = dup_string(v->u.array.values[i], sub, PROBE_ENV_MAX_KEY, &r->env_keys[i], err);
                 if (ret < 0)
                         return ret;
                 r->n_env_keys = i + 1;
