@@ -12,16 +12,28 @@
 
 /* ---- line helpers (shared by the checks) -------------------------------------------------- */
 
-/* Next line of text at *p (without its '\n'); false at the end.  *ended tells whether the line
- * was terminated by '\n' (a last line without one means the raw text was truncated). */
-static bool next_line(const char **p, const char **line, size_t *len, bool *ended)
+/* The raw text called name was reported, complete: false, with why, when it is missing or its last
+ * line has no newline (the probe cut it). */
+static bool raw_text_whole(const char *text, const char *name, char *why, size_t why_size)
+{
+        size_t len = text ? strlen(text) : 0;
+        if (!text)
+                snprintf(why, why_size, "raw %s not reported", name);
+        else if (len > 0 && text[len - 1] != '\n')
+                snprintf(why, why_size, "%s truncated (last line has no newline)", name);
+        else
+                return true;
+        return false;
+}
+
+/* Next line of text at *p (without its '\n'); false at the end. */
+static bool next_line(const char **p, const char **line, size_t *len)
 {
         if (!**p)
                 return false;
         const char *nl = strchr(*p, '\n');
         *line = *p;
         *len = nl ? (size_t) (nl - *p) : strlen(*p);
-        *ended = nl != NULL;
         *p = nl ? nl + 1 : *p + *len;
         return true;
 }
@@ -32,17 +44,11 @@ bool probe_check_net_dev_lo_only(const struct probe_report *r, char *why, size_t
 {
         const char *p = r ? r->proc_net_dev : NULL, *line;
         size_t len, n = 0;
-        bool ended, lo = false;
+        bool lo = false;
 
-        if (!p) {
-                snprintf(why, why_size, "raw proc_net_dev not reported");
+        if (!raw_text_whole(p, "proc_net_dev", why, why_size))
                 return false;
-        }
-        while (next_line(&p, &line, &len, &ended)) {
-                if (!ended) {
-                        snprintf(why, why_size, "proc_net_dev truncated (last line has no newline)");
-                        return false;
-                }
+        while (next_line(&p, &line, &len)) {
                 if (n++ < 2) { /* the two header lines */
                         const char *head = n == 1 ? "Inter-|" : " face |";
                         if (len < strlen(head) || memcmp(line, head, strlen(head)) != 0) {
@@ -332,19 +338,13 @@ static bool mount_allowed(const struct mount_entry *m, const struct mount_rule *
 bool probe_check_mount_table(const struct probe_report *r, char *why, size_t why_size)
 {
         const char *p = r ? r->mountinfo : NULL, *line;
-        bool seen[ELEMENTSOF(mount_rules)] = { false }, ended;
+        bool seen[ELEMENTSOF(mount_rules)] = { false };
         struct mount_entry m;
         size_t len, n = 0, writable = 0;
 
-        if (!p) {
-                snprintf(why, why_size, "raw mountinfo not reported");
+        if (!raw_text_whole(p, "mountinfo", why, why_size))
                 return false;
-        }
-        while (next_line(&p, &line, &len, &ended)) {
-                if (!ended) {
-                        snprintf(why, why_size, "mountinfo truncated (last line has no newline)");
-                        return false;
-                }
+        while (next_line(&p, &line, &len)) {
                 if (len == 0)
                         continue;
                 if (!parse_mount_line(line, len, &m, why, why_size))
