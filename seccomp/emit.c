@@ -13,6 +13,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "json.h"
+#include "jsongen.h"
 
 #define EPERM_NR 1
 #define ENOSYS_NR 38
@@ -143,9 +144,7 @@ void learned_free(struct learned_profile *lp)
                 free(lp->v[i].values);
         }
         free(lp->v);
-        for (size_t i = 0; i < lp->n_command; i++)
-                free(lp->command[i]);
-        free(lp->command);
+        strv_free(lp->command, lp->n_command);
         free(lp->version);
         free(lp->base_profile);
         free(lp->base_sha256);
@@ -283,12 +282,10 @@ static void gen_metadata(yajl_gen g, const struct learned_profile *lp)
 
 int learned_emit(const struct learned_profile *lp, char **ret, size_t *ret_len, struct dbx_error *err)
 {
-        yajl_gen g = yajl_gen_alloc(NULL);
-        if (!g)
-                return dbx_error_set(err, ENOMEM, "out of memory");
-        yajl_gen_config(g, yajl_gen_beautify, 1);
-        yajl_gen_config(g, yajl_gen_indent_string, "  ");
-
+        yajl_gen g;
+        int r = jsongen_new("  ", false, &g, err);
+        if (r < 0)
+                return r;
         yajl_gen_map_open(g);
         gen_kv_str(g, "defaultAction", "SCMP_ACT_ERRNO");
         gen_kv_u64(g, "defaultErrnoRet", EPERM_NR);
@@ -327,48 +324,26 @@ int learned_emit(const struct learned_profile *lp, char **ret, size_t *ret_len, 
 
         gen_metadata(g, lp);
         yajl_gen_map_close(g);
-
-        const unsigned char *buf;
-        size_t len;
-        if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok) {
-                yajl_gen_free(g);
-                return dbx_error_set(err, EINVAL, "cannot generate the profile's JSON");
-        }
-        char *out = malloc(len + 2);
-        if (!out) {
-                yajl_gen_free(g);
-                return dbx_error_set(err, ENOMEM, "out of memory");
-        }
-        memcpy(out, buf, len);
-        if (len == 0 || out[len - 1] != '\n')
-                out[len++] = '\n';
-        out[len] = '\0';
-        yajl_gen_free(g);
-        *ret = out;
-        *ret_len = len;
-        return 0;
+        return jsongen_take(g, "the profile's JSON", ret, ret_len, err);
 }
 
 /* ---- reading back (--merge) --------------------------------------------------------------- */
 
+/* Required members of o at path, each read by its typed getter. */
 static int get_str(yajl_val o, const char *key, const char *path, char **ret, struct dbx_error *err)
 {
         char p[160];
-        json_path_fmt(p, sizeof(p), "%s.%s", path, key);
-        yajl_val v = json_member(o, key);
-        if (!v)
-                return dbx_error_set_path(err, EINVAL, p, "missing");
-        return json_get_string(v, p, true, ret, err);
+        yajl_val v;
+        int r = json_required(o, path, key, p, sizeof(p), &v, err);
+        return r < 0 ? r : json_get_string(v, p, true, ret, err);
 }
 
 static int get_u64(yajl_val o, const char *key, const char *path, uint64_t *ret, struct dbx_error *err)
 {
         char p[160];
-        json_path_fmt(p, sizeof(p), "%s.%s", path, key);
-        yajl_val v = json_member(o, key);
-        if (!v)
-                return dbx_error_set_path(err, EINVAL, p, "missing");
-        return json_get_uint(v, p, UINT64_MAX, ret, err);
+        yajl_val v;
+        int r = json_required(o, path, key, p, sizeof(p), &v, err);
+        return r < 0 ? r : json_get_uint(v, p, UINT64_MAX, ret, err);
 }
 
 static int parse_call(yajl_val c, const char *name, const char *path, struct learned_profile *lp, struct dbx_error *err)
