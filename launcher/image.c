@@ -25,6 +25,7 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
+#include "fdio.h"
 #include "json.h"
 #include "preflight.h"
 
@@ -647,14 +648,9 @@ static int write_text_at(int dirfd, const char *name, const char *text, size_t l
         _cleanup_close_ int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
         if (fd < 0)
                 return -errno;
-        for (size_t n = 0; n < len;) {
-                ssize_t k = write(fd, text + n, len - n);
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k < 0)
-                        return -errno;
-                n += (size_t)k;
-        }
+        int r = fd_write_all(fd, text, len);
+        if (r < 0)
+                return r;
         return fsync(fd) < 0 ? -errno : 0;
 }
 

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fdio.h"
+
 int relay_stdio_sanitize(void)
 {
         for (int fd = 0; fd < 3; fd++) {
@@ -79,20 +81,6 @@ void relay_close_child_ends(struct relay *r)
                 }
 }
 
-static ssize_t write_all(int fd, const char *buf, size_t n)
-{
-        size_t done = 0;
-        while (done < n) {
-                ssize_t w = write(fd, buf + done, n - done);
-                if (w < 0 && errno == EINTR)
-                        continue;
-                if (w < 0)
-                        return -errno;
-                done += (size_t)w;
-        }
-        return (ssize_t)done;
-}
-
 long long relay_copy(int from, int to, int stop)
 {
         long long total = 0;
@@ -132,7 +120,7 @@ long long relay_copy(int from, int to, int stop)
                         return errno == EIO ? total : -errno; /* EIO: a terminal we may not read (hung up, background) */
                 if (n == 0)
                         return total;
-                ssize_t w = write_all(to, buf, (size_t)n);
+                int w = fd_write_all(to, buf, (size_t)n);
                 if (w < 0)
                         return w;
                 total += n;
