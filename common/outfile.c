@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "outfile.h"
+#include "fdio.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -60,20 +61,6 @@ int outdir_open(const char *path, struct dbx_error *err)
         if (faccessat(fd, ".", W_OK | X_OK, AT_EACCESS) < 0)
                 return dbx_error_set(err, errno, "output directory %s: %s", path, strerror(errno));
         return TAKE_FD(fd);
-}
-
-static int write_all(int fd, const char *p, size_t len)
-{
-        while (len) {
-                ssize_t k = write(fd, p, len);
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k <= 0)
-                        return -(errno ? errno : EIO);
-                p += k;
-                len -= (size_t)k;
-        }
-        return 0;
 }
 
 static bool has_prefix(const char *s, const char *prefix)
@@ -167,7 +154,7 @@ static int write_new(int setfd, const struct outset_file *f)
         _cleanup_close_ int fd = openat(setfd, f->name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
         if (fd < 0)
                 return -errno;
-        int r = write_all(fd, f->data, f->len);
+        int r = fd_write_all(fd, f->data, f->len);
         if (r == 0 && fsync(fd) < 0)
                 r = -errno;
         return r;

@@ -35,9 +35,7 @@ int profile_cond_parse(yajl_val v, const char *path, struct profile_cond *c, str
         static const char *const keys[] = { "caps", "arches", "minKernel", NULL };
         char p[160];
         int r;
-        if (!YAJL_IS_OBJECT(v))
-                return json_type_error(path, "an object", v, err);
-        if ((r = json_check_keys(v, path, keys, err)) < 0)
+        if ((r = json_check_keys(v, path, keys, err)) < 0)   /* also: an object */
                 return r;
         yajl_val x;
         json_path_fmt(p, sizeof(p), "%s.caps", path);
