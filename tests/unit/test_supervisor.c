@@ -2,8 +2,9 @@
 /* The exec-once supervisor, live: a forked child loads the real stage-1 filter with a listener and
  * hands it over; the supervisor under test lets the first exec through (CONTINUE: the kernel then
  * answers it, ENOENT for a missing file) and answers every later one as the profile says, logging
- * the path.  The listener comes over the production hand-off (protocol.h).  And fail-closed:
- * with no supervisor listening, every exec fails (ENOSYS). */
+ * the path; an exec by init itself is never taken for that first one.  The listener comes over
+ * the production hand-off (protocol.h).  And fail-closed: with no supervisor listening, every
+ * exec fails (ENOSYS). */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -164,6 +165,51 @@ START_TEST(policy_allow_lets_every_exec_through)
 }
 END_TEST
 
+/* The child plays the sandbox's init: init never execs, so an exec of its own is never taken
+ * for denybox's final exec, even as the first one; that is the exec of a process init forks. */
+static void init_execs_then_forks(void)
+{
+        char *argv[] = {(char *)"x", NULL};
+        long r1 = syscall(SYS_execve, "/nonexistent/by-init", argv, NULL);
+        int e1 = errno;
+        if (r1 != -1 || e1 != EPERM)
+                _exit(1); /* let through (ENOENT from the kernel): taken for the own exec */
+        pid_t payload = fork();
+        if (payload == 0) {
+                long r = syscall(SYS_execve, "/nonexistent/by-payload", argv, NULL);
+                _exit(r == -1 && errno == ENOENT ? 0 : 1); /* continued: the kernel answered */
+        }
+        int st;
+        if (payload < 0 || waitpid(payload, &st, 0) != payload || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+                _exit(2);
+        _exit(0);
+}
+
+START_TEST(init_pid_exec_is_never_the_own_exec)
+{
+        int listener;
+        struct supervisor s = {0};
+        pid_t child = fork_stage1_child(init_execs_then_forks, &listener, s.own_path);
+        s.listener = listener;
+        s.policy = fs.exec;
+        s.init_pid = child; /* as sandbox.c sets it: the pid of the sandbox's init seen from the host */
+        ck_assert_int_eq(supervisor_handle(&s), 0);
+        ck_assert_int_eq(supervisor_handle(&s), 0);
+        int status;
+        ck_assert_int_eq(waitpid(child, &status, 0), child);
+        ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
+        ck_assert_uint_eq(s.n_log, 2);
+        ck_assert_int_eq(s.log[0].pid, child);
+        ck_assert(!s.log[0].own_exec && !s.log[0].allowed && s.log[0].err == EPERM);
+        ck_assert_str_eq(s.log[0].path, "/nonexistent/by-init"); /* read from init's memory */
+        ck_assert_int_ne(s.log[1].pid, child);
+        ck_assert(s.log[1].own_exec && s.log[1].allowed);
+        ck_assert_str_eq(s.log[1].path, "/the/payload (from the handoff)");
+        close(s.listener);
+        filter_set_free(&fs);
+}
+END_TEST
+
 int main(void)
 {
         Suite *s = suite_create("supervisor");
@@ -172,6 +218,7 @@ int main(void)
         tcase_add_test(tc, first_exec_continues_later_denied);
         tcase_add_test(tc, no_supervisor_fails_closed);
         tcase_add_test(tc, policy_allow_lets_every_exec_through);
+        tcase_add_test(tc, init_pid_exec_is_never_the_own_exec);
         suite_add_tcase(s, tc);
         return run_suite_tap(s);
 }
