@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -12,7 +11,6 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "escape.h"
 #include "rootfs_digest.h"
 
 int attest_adjudicate(struct attestation *a)
@@ -42,29 +40,8 @@ int attest_adjudicate(struct attestation *a)
         return 0;
 }
 
-static void print_table(const struct attestation *a, FILE *f)
-{
-        bool colour = isatty(fileno(f));
-        fprintf(f, "%-16s %-10s %-6s %-10s %s\n", "PROBE", "VERDICT", "ERRNO", "LAYER", "OBSERVED");
-        for (size_t i = 0; i < a->n_rows; i++) {
-                const struct verdict_row *r = &a->rows[i];
-                const char *on = "", *off = "";
-                if (colour) {
-                        on = r->verdict == VERDICT_PASS ? "\033[32m" : r->verdict == VERDICT_FAIL ? "\033[31m" : "\033[33m";
-                        off = "\033[0m";
-                }
-                char e[16] = "n/a";
-                if (r->obs && r->obs->err >= 0)
-                        snprintf(e, sizeof(e), "%d", r->obs->err);
-                char shown[4 * sizeof(r->obs->actual)]; /* what the probe saw (or why), escaped for the terminal */
-                fprintf(f, "%-16s %s%-10s%s %-6s %-10s %s\n", r->def->id, on, verdict_name(r->verdict), off, e,
-                        layer_name(r->def->layer),
-                        escape_for_terminal(r->verdict == VERDICT_PASS && r->obs ? r->obs->actual : r->why, shown, sizeof(shown)));
-        }
-}
-
 int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int probe_fd, int out_dfd,
-               const char *profile_name, const char *profile_sha256, struct dbx_error *err)
+               const char *profile_name, const char *profile_sha256, struct attestation *ret, struct dbx_error *err)
 {
         struct attestation a = {.c = c, .fs = fs, .profile_name = profile_name};
         struct utsname u;
@@ -110,9 +87,7 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
         struct dbx_error perr = {0};
         if (!a.res.captured || probe_report_parse(a.res.captured, a.res.captured_len, &a.report, &perr) < 0) {
                 /* No report at all: every probe stays UNVERIFIED (never PASS). */
-                char shown[4 * sizeof(perr.msg)];
-                fprintf(stderr, "denybox: the probe's report could not be read (%s); every probe is UNVERIFIED\n",
-                        escape_for_terminal(a.res.captured ? perr.msg : "no output", shown, sizeof(shown)));
+                snprintf(a.report_unread, sizeof(a.report_unread), "%s", a.res.captured ? perr.msg : "no output");
                 probe_report_free(&a.report);
                 a.report = (struct probe_report){0};
         }
@@ -131,33 +106,19 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
                 goto out;
         }
 
-        /* The bundle is on disk and the verdict is known: a reader of stdout that goes away early
-         * (attest | head) must not turn the verdict into a SIGPIPE death (141).  Only now, with
-         * the sandbox gone: an ignored SIGPIPE would be inherited across the payload's exec. */
-        signal(SIGPIPE, SIG_IGN);
-        if (c->json) {
-                _cleanup_free_ char *json = NULL;
-                size_t len;
-                if (bundle_json(&a, &json, &len, err) == 0)
-                        printf("%s\n", json);
-        } else {
-                print_table(&a, stdout);
-                for (size_t i = 0; i < a.res.sup.n_log; i++) {
-                        const struct exec_attempt *e = &a.res.sup.log[i];
-                        char shown[4 * sizeof(e->path)];
-                        if (!e->allowed)
-                                printf("exec denied: pid %d %s(\"%s\") -> %s\n", (int)e->pid, e->syscall,
-                                       escape_for_terminal(e->path, shown, sizeof(shown)), strerror(e->err));
-                }
-                printf("summary: %zu total, %zu pass, %zu fail, %zu unverified; profile %s (sha256:%.12s...); bundle %s/%s\n",
-                       a.n_rows, a.n_pass, a.n_fail, a.n_unverified, profile_name, profile_sha256, dir, BUNDLE_NAME);
-        }
-        fflush(stdout);
         /* a weakened run proves nothing about the boundary: never exit 0 */
         r = a.n_pass == a.n_rows && !c->weaken ? EXIT_ATTEST_PASS : EXIT_ATTEST_PROBE_FAILED;
-out:
-        free(a.rows);
-        probe_report_free(&a.report);
-        sandbox_result_free(&a.res);
+        *ret = a;
         return r;
+out:
+        attest_free(&a);
+        return r;
+}
+
+void attest_free(struct attestation *a)
+{
+        free(a->rows);
+        a->rows = NULL;
+        probe_report_free(&a->report);
+        sandbox_result_free(&a->res);
 }

@@ -2,6 +2,8 @@
 /* denybox attest: run the embedded probe as the payload, adjudicate, report, write the bundle. */
 #pragma once
 
+#include <stdio.h>
+
 #include "catalogue.h"
 #include "config.h"
 #include "error.h"
@@ -38,14 +40,17 @@ struct attestation {
         struct probe_context ctx;                /* what adjudication was given (trusted, not parsed) */
         struct sandbox_result res;
         struct probe_report report;
+        char report_unread[512];                 /* why the probe's report could not be read ("": it was) */
         struct verdict_row *rows;
         size_t n_rows, n_pass, n_fail, n_unverified;
 };
 
-/* Runs the attestation and writes the bundle into out_dfd (outdir_open); returns the exit code
- * (0, 2 or 3) or a negative errno with err filled. */
+/* Runs the attestation and writes the bundle into out_dfd (outdir_open); prints nothing.  Returns
+ * the exit code (0 or 2) with *ret filled (main.c prints it; attest_free), or a negative errno
+ * with err filled. */
 int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int probe_fd, int out_dfd,
-               const char *profile_name, const char *profile_sha256, struct dbx_error *err);
+               const char *profile_name, const char *profile_sha256, struct attestation *ret, struct dbx_error *err);
+void attest_free(struct attestation *a);
 
 /* The embedded probe binary in a sealed memfd (embedded_probe.c, linked into denybox only). */
 int probe_memfd(struct dbx_error *err);
@@ -62,6 +67,8 @@ int attest_adjudicate(struct attestation *a);
 /* The reports for people (Markdown, the seeds' table) and for CI systems (JUnit XML). */
 int report_markdown(const struct attestation *a, char **ret, size_t *ret_len, struct dbx_error *err);
 int report_junit(const struct attestation *a, char **ret, size_t *ret_len, struct dbx_error *err);
+/* For the terminal: the verdict table, the denied execs, the summary line (escaped). */
+void report_table(const struct attestation *a, FILE *f);
 
 #define OUTPUT_DIR_DEFAULT "denybox-evidence"
 

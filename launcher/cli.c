@@ -161,8 +161,10 @@ static bool target_is_clean(const char *t)
         return strcmp(t, "/") != 0 && t[strlen(t) - 1] != '/';
 }
 
-/* By name, before anything is opened (preflight then judges what each source IS: sources.c). */
-static bool is_engine_socket(const char *path)
+/* A volume source that would hand the payload the host, by name, before anything is opened: a
+ * container engine's API socket (docker.sock, ...), or a directory those sockets live in (the
+ * host's /, /run, /var/run).  Preflight then judges what each source IS (sources.c). */
+static bool volume_source_hands_over_host(const char *path)
 {
         const char *base = strrchr(path, '/');
         return source_is_engine_socket_name(base ? base + 1 : path) || strcmp(path, "/run") == 0 ||
@@ -193,7 +195,7 @@ static int parse_volume(struct sandbox_config *c, const char *spec, struct dbx_e
 
         if (src[0] != '/')
                 return dbx_error_set(err, EINVAL, "-v '%s': the source must be an absolute host path", spec);
-        if (is_engine_socket(src))
+        if (volume_source_hands_over_host(src))
                 return dbx_error_set(err, EPERM,
                                      "-v '%s': refusing to expose a container engine socket or the host's /, /run "
                                      "(it would hand the payload the host)", spec);

@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "protocol.h"
+
 void init_signal_set(sigset_t *set)
 {
         static const int sigs[] = INIT_FORWARDED_SIGNALS;
@@ -68,19 +70,12 @@ int init_filter_load(void)
 #endif
 }
 
+/* The payload's status to the launcher ('X', protocol.h).  write(): init's filter allows no
+ * sendmsg; if the launcher is gone, the pid namespace dies with us anyway. */
 static void report(int sync, int status)
 {
-        unsigned char m[4] = {MSG_EXIT, 0, 0, 0};
-        if (WIFEXITED(status)) {
-                m[1] = 1;
-                m[2] = (unsigned char)WEXITSTATUS(status);
-        } else {
-                m[3] = (unsigned char)WTERMSIG(status);
-        }
-        /* write(): the launcher reads a SOCK_SEQPACKET socket; one write is one message */
-        if (write(sync, m, sizeof(m)) < 0) {
-                /* the launcher is gone; the pid namespace dies with us anyway */
-        }
+        struct proto_msg m = proto_exit(status);
+        proto_write(sync, &m);
 }
 
 void init_loop(pid_t payload, int sync)

@@ -12,9 +12,6 @@
 
 #define INIT_FORWARDED_SIGNALS {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2}
 
-/* The message pid 1 sends the launcher: 'X', exited?, exit code, signal. */
-#define MSG_EXIT 'X'
-
 /* The signals init forwards, plus SIGCHLD, as a set (blocked in init; the payload unblocks them). */
 void init_signal_set(sigset_t *set);
 

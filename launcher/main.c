@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* denybox: the command line.  The only file that prints errors. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +159,40 @@ static int cmd_run(const struct sandbox_config *c, const struct filter_set *fs)
                 return 124;
         }
         return res.exit_code;
+}
+
+/* Attest, then say what it found: the table (or the bundle as JSON) on stdout.  Returns the exit
+ * code, or a negative errno with err filled. */
+static int cmd_attest(const struct sandbox_config *c, const struct filter_set *fs, int probe, int out_dfd,
+                      const char *profile_name, const char *profile_sha256, struct dbx_error *err)
+{
+        struct attestation a;
+        int r = attest_run(c, fs, probe, out_dfd, profile_name, profile_sha256, &a, err);
+        if (r < 0)
+                return r;
+        if (a.report_unread[0]) {
+                char shown[4 * sizeof(a.report_unread)];
+                fprintf(stderr, "denybox: the probe's report could not be read (%s); every probe is UNVERIFIED\n",
+                        escape_for_terminal(a.report_unread, shown, sizeof(shown)));
+        }
+        /* The bundle is on disk and the verdict is known: a reader of stdout that goes away early
+         * (attest | head) must not turn the verdict into a SIGPIPE death (141).  Only now, with
+         * the sandbox gone: an ignored SIGPIPE would be inherited across the payload's exec. */
+        signal(SIGPIPE, SIG_IGN);
+        if (c->json) {
+                _cleanup_free_ char *json = NULL;
+                size_t len;
+                struct dbx_error jerr = {0};
+                if (bundle_json(&a, &json, &len, &jerr) == 0)
+                        printf("%s\n", json);
+                else /* (the bundle on disk holds it) */
+                        fail(r, &jerr);
+        } else {
+                report_table(&a, stdout);
+        }
+        fflush(stdout);
+        attest_free(&a);
+        return r;
 }
 
 static int cmd_image(const struct sandbox_config *c)
@@ -425,7 +460,7 @@ int main(int argc, char **argv)
                         char uname[4096 + 160];
                         r = learn_attest_profile(&c, c.seccomp_profile, &host, probe, &ufs, uname, sizeof(uname), &err);
                         if (r >= 0)
-                                r = attest_run(&c, r > 0 ? &ufs : &fs, probe, out_dfd, r > 0 ? uname : lp.name, lp.sha256, &err);
+                                r = cmd_attest(&c, r > 0 ? &ufs : &fs, probe, out_dfd, r > 0 ? uname : lp.name, lp.sha256, &err);
                         filter_set_free(&ufs);
                         close(probe);
                 }

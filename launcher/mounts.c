@@ -175,9 +175,15 @@ static int write_file_at(int dir, const char *name, const char *text, mode_t mod
         _cleanup_close_ int fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
         if (fd < 0)
                 return -errno;
-        size_t n = strlen(text);
-        if (write(fd, text, n) != (ssize_t)n)
-                return -EIO;
+        for (size_t n = strlen(text); n;) { /* a short write is carried on: only a failure stops it, with its errno */
+                ssize_t k = write(fd, text, n);
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0)
+                        return -errno;
+                text += k;
+                n -= (size_t)k;
+        }
         return 0;
 }
 
@@ -223,9 +229,12 @@ static int populate_embedded(const struct sandbox_config *c, int root, struct db
         }
 
         _cleanup_close_ int etc = openat2_in_root(root, "/etc", O_PATH | O_DIRECTORY);
-        if (etc < 0 || (r = write_file_at(etc, "passwd", embedded_passwd, 0644)) < 0 ||
-            (r = write_file_at(etc, "group", embedded_group, 0644)) < 0)
-                return dbx_error_set(err, EIO, "cannot write /etc of the embedded root");
+        if (etc < 0)
+                return dbx_error_set(err, errno, "cannot open /etc of the embedded root: %s", strerror(errno));
+        if ((r = write_file_at(etc, "passwd", embedded_passwd, 0644)) < 0)
+                return dbx_error_set(err, -r, "cannot write /etc/passwd of the embedded root: %s", strerror(-r));
+        if ((r = write_file_at(etc, "group", embedded_group, 0644)) < 0)
+                return dbx_error_set(err, -r, "cannot write /etc/group of the embedded root: %s", strerror(-r));
         return 0;
 }
 

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* The attestation for people (Markdown: the seeds' probe table) and for CI systems (JUnit XML,
- * one testcase per probe).  Both are rendered from the same adjudicated rows as the JSON bundle. */
+/* The attestation for people (Markdown: the seeds' probe table; the table on the terminal) and
+ * for CI systems (JUnit XML, one testcase per probe).  All are rendered from the same
+ * adjudicated rows as the JSON bundle. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "attest.h"
 #include "escape.h"
@@ -186,4 +188,35 @@ int report_junit(const struct attestation *a, char **ret, size_t *ret_len, struc
         }
         fprintf(f, "  </testsuite>\n</testsuites>\n");
         return finish(f, &buf, &len, ret, ret_len, err);
+}
+
+void report_table(const struct attestation *a, FILE *f)
+{
+        bool colour = isatty(fileno(f));
+        fprintf(f, "%-16s %-10s %-6s %-10s %s\n", "PROBE", "VERDICT", "ERRNO", "LAYER", "OBSERVED");
+        for (size_t i = 0; i < a->n_rows; i++) {
+                const struct verdict_row *r = &a->rows[i];
+                const char *on = "", *off = "";
+                if (colour) {
+                        on = r->verdict == VERDICT_PASS ? "\033[32m" : r->verdict == VERDICT_FAIL ? "\033[31m" : "\033[33m";
+                        off = "\033[0m";
+                }
+                char e[16] = "n/a";
+                if (r->obs && r->obs->err >= 0)
+                        snprintf(e, sizeof(e), "%d", r->obs->err);
+                char shown[4 * sizeof(r->obs->actual)]; /* what the probe saw (or why), escaped for the terminal */
+                fprintf(f, "%-16s %s%-10s%s %-6s %-10s %s\n", r->def->id, on, verdict_name(r->verdict), off, e,
+                        layer_name(r->def->layer),
+                        escape_for_terminal(r->verdict == VERDICT_PASS && r->obs ? r->obs->actual : r->why, shown, sizeof(shown)));
+        }
+        for (size_t i = 0; i < a->res.sup.n_log; i++) {
+                const struct exec_attempt *e = &a->res.sup.log[i];
+                char shown[4 * sizeof(e->path)];
+                if (!e->allowed)
+                        fprintf(f, "exec denied: pid %d %s(\"%s\") -> %s\n", (int)e->pid, e->syscall,
+                                escape_for_terminal(e->path, shown, sizeof(shown)), strerror(e->err));
+        }
+        fprintf(f, "summary: %zu total, %zu pass, %zu fail, %zu unverified; profile %s (sha256:%.12s...); bundle %s/%s\n",
+                a->n_rows, a->n_pass, a->n_fail, a->n_unverified, a->profile_name, a->profile_sha256,
+                a->c->output_dir ? a->c->output_dir : OUTPUT_DIR_DEFAULT, BUNDLE_NAME);
 }

@@ -31,6 +31,7 @@
 #include "sandbox_wait.h"
 #include "mounts.h"
 #include "privs.h"
+#include "protocol.h"
 #include "relay.h"
 
 /* (the cgroup namespace comes later: enter_cgroup_namespace) */
@@ -56,8 +57,8 @@ static __attribute__((noreturn)) void child_fail(int sync, enum setup_status st,
 
 static int wait_for_maps(struct child_ctx *x, struct dbx_error *err)
 {
-        char m = 0;
-        if (recv(x->sync, &m, 1, 0) != 1 || m != MSG_GO)
+        struct proto_msg m;
+        if (proto_recv(x->sync, 0, &m, err) < 0 || m.type != PROTO_GO)
                 return dbx_error_set(err, EPIPE, "the launcher went away before the sandbox was set up");
         return 0;
 }
@@ -290,27 +291,12 @@ static int load_exec_notify(struct child_ctx *x, struct dbx_error *err)
         if (listener < 0)
                 return dbx_error_wrap(err, "cannot load seccomp stage 1");
 
-        /* 'L', then the path of the one exec to come, for the supervisor's log */
-        char m[1 + 256];
-        m[0] = MSG_LISTENER;
-        size_t mlen = 1 + (size_t)snprintf(m + 1, sizeof(m) - 1, "%s", x->p->exec_fd >= 0 ? "<embedded probe, sealed memfd>" : x->exec_path);
-        if (mlen > sizeof(m))
-                mlen = sizeof(m);
-        struct iovec iov = {.iov_base = m, .iov_len = mlen};
-        union {
-                struct cmsghdr h;
-                char buf[CMSG_SPACE(sizeof(int))];
-        } u = {0};
-        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
-        struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-        cm->cmsg_level = SOL_SOCKET;
-        cm->cmsg_type = SCM_RIGHTS;
-        cm->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(cm), &listener, sizeof(int));
-        ssize_t n = sendmsg(x->sync, &msg, x->p->record ? (int)LEARN_HANDOFF_FLAGS : MSG_NOSIGNAL);
+        /* the listener, with the path of the one exec to come, for the supervisor's log */
+        struct proto_msg m = proto_listener(listener, x->p->exec_fd >= 0 ? "<embedded probe, sealed memfd>" : x->exec_path);
+        int r = proto_send(x->sync, &m, x->p->record ? (int)LEARN_HANDOFF_FLAGS : MSG_NOSIGNAL, err);
         close(listener);
-        if (n != (ssize_t)mlen)
-                return dbx_error_set(err, errno, "cannot hand the exec listener to the supervisor: %s", strerror(errno));
+        if (r < 0)
+                return dbx_error_wrap(err, "cannot hand the exec listener to the supervisor");
         /* learn: stage 1's guards, once the supervisor holds the listener (this seccomp() call is
          * itself notified, and answered only from now on) */
         if (x->p->record && !config_weakened(x->c, WEAKEN_SECCOMP) && bpf_blob_load(&x->fs->stage1_guards, 0, err) < 0)
@@ -374,14 +360,8 @@ static int reset_signals(struct child_ctx *x, struct dbx_error *err)
 
 static __attribute__((noreturn)) void child_fail(int sync, enum setup_status st, const struct dbx_error *err)
 {
-        char buf[2 + sizeof(err->msg) + sizeof(err->path) + 4];
-        buf[0] = MSG_ERROR;
-        buf[1] = (char)st;
-        dbx_error_line(err, buf + 2, sizeof(buf) - 2);
-        /* write(), not send(): stage 2 may deny sendmsg/sendto */
-        if (write(sync, buf, 2 + strlen(buf + 2)) < 0) {
-                /* nothing left to tell */
-        }
+        struct proto_msg m = proto_error(st, err);
+        proto_write(sync, &m); /* write(), not send(): stage 2 may deny sendmsg/sendto; if it fails, nothing is left to tell */
         _exit(st);
 }
 
@@ -541,14 +521,8 @@ static int drop_supplementary_groups(struct dbx_error *err)
 static int receive_handoff(int sync, long long deadline_ms, int *ret_listener, struct sandbox_result *res,
                            struct dbx_error *err)
 {
-        char buf[1024];
-        struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf) - 1};
-        union {
-                struct cmsghdr h;
-                char cbuf[CMSG_SPACE(sizeof(int))];
-        } u;
-        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.cbuf, .msg_controllen = sizeof(u.cbuf)};
-        ssize_t n;
+        struct proto_msg m = {.fd = -1};
+        int r;
 
         for (;;) {
                 long long left = deadline_ms - sandbox_now_ms();
@@ -562,21 +536,15 @@ static int receive_handoff(int sync, long long deadline_ms, int *ret_listener, s
                 if (k > 0)
                         break;
         }
-        do
-                n = recvmsg(sync, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-        while (n < 0 && errno == EINTR);
-        if (n <= 0)
+        r = proto_recv_handoff(sync, MSG_DONTWAIT, &m, err);
+        if (r == -EPIPE)
                 return dbx_error_set(err, EPIPE, "the sandbox's init died during setup");
-        buf[n] = '\0';
-        if (buf[0] == MSG_ERROR && n >= 2) {
-                res->setup = (enum setup_status)buf[1];
-                return dbx_error_set(err, EPERM, "%s", buf + 2);
-        }
-        struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-        if (buf[0] != MSG_LISTENER || !cm || cm->cmsg_type != SCM_RIGHTS)
-                return dbx_error_set(err, EPROTO, "unexpected message from the sandbox's init");
-        memcpy(ret_listener, CMSG_DATA(cm), sizeof(int));
-        snprintf(res->sup.own_path, sizeof(res->sup.own_path), "%s", buf + 1);
+        if (r == -EPERM && m.type == PROTO_ERROR) /* the child's own error */
+                res->setup = m.status;
+        if (r < 0)
+                return r;
+        *ret_listener = m.fd;
+        snprintf(res->sup.own_path, sizeof(res->sup.own_path), "%s", m.text);
         return 0;
 }
 
@@ -595,8 +563,8 @@ static int supervise_child(const struct sandbox_config *c, pid_t pid, int pidfd,
         int r = cgroup_attach(&res->cg, pid, in_cgroup, err);
         if (r >= 0)
                 r = userns_write_maps(pid, c, err);
-        char go = MSG_GO;
-        if (r >= 0 && send(sync, &go, 1, MSG_NOSIGNAL) != 1)
+        struct proto_msg go = proto_go();
+        if (r >= 0 && proto_send(sync, &go, MSG_NOSIGNAL, err) < 0)
                 r = dbx_error_set(err, EPIPE, "the sandbox's init died before setup");
 
         /* The child sets itself up; it hands us the exec listener or tells us what failed. */

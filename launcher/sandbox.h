@@ -9,14 +9,8 @@
 #include "config.h"
 #include "error.h"
 #include "filter.h"
+#include "protocol.h" /* enum setup_status */
 #include "supervisor.h"
-
-/* Exit codes of the child's setup, relayed to the parent with the message. */
-enum setup_status {
-        SETUP_FAILED = 1,          /* the sandbox could not be established */
-        SETUP_PAYLOAD_NOT_FOUND,   /* the payload does not exist inside the sandbox */
-        SETUP_PAYLOAD_NOT_EXEC,    /* the payload is not an executable regular file */
-};
 
 struct sandbox_payload {
         char **argv;       /* argv[0] is resolved inside the sandbox (PATH search) */

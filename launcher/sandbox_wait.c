@@ -7,12 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "init.h"
+#include "protocol.h"
 
 static void capture_read(int fd, struct sandbox_result *res, bool *open_)
 {
@@ -31,6 +32,37 @@ static void capture_read(int fd, struct sandbox_result *res, bool *open_)
         memcpy(p + res->captured_len, buf, take);
         res->captured_len += take;
         p[res->captured_len] = '\0';
+}
+
+/* One message from the sandbox while it runs: a setup error (the payload's exec failed) or
+ * init's report of how the payload ended.  False once the socket is closed, or no longer
+ * trusted (a garbled message): the payload's status then comes from the kernel (init's own exit
+ * status is the payload's). */
+static bool sync_read(int sync, struct sandbox_result *res, struct dbx_error *err)
+{
+        struct proto_msg m;
+        int r = proto_recv(sync, MSG_DONTWAIT, &m, NULL);
+        if (r < 0)
+                return r == -EAGAIN; /* (a wake-up with nothing to read keeps the socket) */
+        switch (m.type) {
+        case PROTO_ERROR:
+                res->setup = m.status;
+                dbx_error_set(err, EPERM, "%s", m.text);
+                res->established = false;
+                return true;
+        case PROTO_EXIT:
+                res->reported = true;
+                res->exited = m.exited;
+                res->exit_code = m.exited ? m.exit_code : 128 + m.signal;
+                res->signal = m.exited ? 0 : m.signal;
+                return true;
+        case PROTO_LISTENER:
+        case PROTO_GO:
+                break;
+        }
+        if (m.fd >= 0)
+                close(m.fd);
+        return false; /* out of place: init is not speaking the protocol */
 }
 
 long long sandbox_now_ms(void)
@@ -112,23 +144,8 @@ int sandbox_supervise(int pidfd, int sync, int capture, int sigfd, long long dea
                         close(res->sup.listener);
                         res->sup.listener = -1;
                 }
-                if (fds[2].revents) {
-                        char buf[1024];
-                        ssize_t k = read(sync, buf, sizeof(buf) - 1);
-                        if (k <= 0) {
-                                sync_open = false;
-                        } else if (buf[0] == MSG_ERROR && k >= 2) {
-                                buf[k] = '\0';
-                                res->setup = (enum setup_status)buf[1];
-                                dbx_error_set(err, EPERM, "%s", buf + 2);
-                                res->established = false;
-                        } else if (buf[0] == MSG_EXIT && k == 4) {
-                                res->reported = true;
-                                res->exited = buf[1];
-                                res->exit_code = res->exited ? (unsigned char)buf[2] : 128 + (unsigned char)buf[3];
-                                res->signal = res->exited ? 0 : (unsigned char)buf[3];
-                        }
-                }
+                if (fds[2].revents)
+                        sync_open = sync_read(sync, res, err);
                 if (fds[3].revents)
                         capture_read(capture, res, &capture_open);
                 if (fds[4].revents & POLLIN) {

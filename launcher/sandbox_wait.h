@@ -1,17 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* The launcher's side while the sandbox runs (sandbox.c's parent half): one poll loop over the
- * exec listener, the sync socket, the captured stdout, forwarded signals and one deadline. */
+ * exec listener, the sync socket (protocol.h), the captured stdout, forwarded signals and one deadline. */
 #pragma once
 
 #include <stdbool.h>
 
 #include "sandbox.h"
-
-enum sync_msg {
-        MSG_GO = 'G',        /* parent -> child: the uid/gid maps are written */
-        MSG_LISTENER = 'L',  /* child -> parent: the stage-1 notify listener (SCM_RIGHTS) */
-        MSG_ERROR = 'E',     /* child -> parent: status byte + one sentence */
-};
 
 /* Supervise until the sandbox's init exits. */
 int sandbox_supervise(int pidfd, int sync, int capture, int sigfd, long long deadline_ms, unsigned stop_timeout_sec,

@@ -186,27 +186,47 @@ START_TEST(parse_huge)
 }
 END_TEST
 
-/* Hostile bytes: every truncation of a good report, and some byte flips, never crash. */
+/* Hostile bytes: every truncation of a good report is refused (a cut JSON object is never a
+ * report), with an error that says why; every byte flip is either a report or refused the same
+ * way, never anything else; none crashes (each test runs in a forked child: a crash fails it). */
+static void assert_refused_or_parsed(int r, const struct dbx_error *err, const char *what, size_t at)
+{
+        ck_assert_msg(r == 0 || (r < 0 && err->code == -r && err->msg[0]),
+                      "%s at %zu: returned %d, error %d '%s'", what, at, r, err->code, err->msg);
+}
+
 START_TEST(parse_hostile)
 {
         size_t len = strlen(good_report);
         char *buf = malloc(len + 1);
         struct probe_report r;
+        size_t parsed = 0;
         for (size_t cut = 0; cut <= len; cut++) {
+                struct dbx_error err = { 0 };
                 memcpy(buf, good_report, cut);
                 buf[cut] = '\0';
-                if (probe_report_parse(buf, cut, &r, NULL) == 0)
+                int k = probe_report_parse(buf, cut, &r, &err);
+                assert_refused_or_parsed(k, &err, "truncation", cut);
+                ck_assert_msg((k == 0) == (cut == len), "the report cut to %zu of %zu bytes was %s", cut, len,
+                              k == 0 ? "accepted" : "refused");
+                if (k == 0)
                         probe_report_free(&r);
         }
         static const char flips[] = { '"', '{', '}', '[', ']', ',', ':', '\\', 'x', '\x80', '0', '-' };
         for (size_t i = 0; i < len; i++)
                 for (size_t f = 0; f < sizeof(flips); f++) {
+                        struct dbx_error err = { 0 };
                         memcpy(buf, good_report, len + 1);
                         buf[i] = flips[f];
-                        if (probe_report_parse(buf, len, &r, NULL) == 0)
+                        int k = probe_report_parse(buf, len, &r, &err);
+                        assert_refused_or_parsed(k, &err, "byte flip", i);
+                        if (k == 0) {
+                                parsed++;
                                 probe_report_free(&r);
+                        }
                 }
         free(buf);
+        ck_assert_uint_gt(parsed, 0); /* some flips land in strings: the flips did reach the parser's success path */
 }
 END_TEST
 

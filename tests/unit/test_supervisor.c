@@ -2,11 +2,14 @@
 /* The exec-once supervisor, live: a forked child loads the real stage-1 filter with a listener and
  * hands it over; the supervisor under test lets the first exec through (CONTINUE: the kernel then
  * answers it, ENOENT for a missing file) and answers every later one as the profile says, logging
- * the path.  And fail-closed: with no supervisor listening, every exec fails (ENOSYS). */
+ * the path; an exec by init itself is never taken for that first one.  The listener comes over
+ * the production hand-off (protocol.h).  And fail-closed: with no supervisor listening, every
+ * exec fails (ENOSYS). */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/seccomp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -16,6 +19,7 @@
 #include <unistd.h>
 
 #include "filter.h"
+#include "protocol.h"
 #include "supervisor.h"
 #include "unit.h"
 
@@ -41,50 +45,15 @@ static int load_stage1(void)
         return bpf_blob_load(&fs.stage1, SECCOMP_FILTER_FLAG_NEW_LISTENER, NULL);
 }
 
-static void send_fd(int sock, int fd)
-{
-        char c = 'L';
-        struct iovec iov = {.iov_base = &c, .iov_len = 1};
-        union {
-                struct cmsghdr h;
-                char buf[CMSG_SPACE(sizeof(int))];
-        } u = {0};
-        struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
-        struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
-        cm->cmsg_level = SOL_SOCKET;
-        cm->cmsg_type = SCM_RIGHTS;
-        cm->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-        if (sendmsg(sock, &m, 0) != 1)
-                _exit(90);
-}
-
-static int recv_fd(int sock)
-{
-        char c;
-        struct iovec iov = {.iov_base = &c, .iov_len = 1};
-        union {
-                struct cmsghdr h;
-                char buf[CMSG_SPACE(sizeof(int))];
-        } u;
-        struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
-        if (recvmsg(sock, &m, 0) != 1)
-                return -1;
-        struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
-        int fd;
-        if (!cm || cm->cmsg_type != SCM_RIGHTS)
-                return -1;
-        memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-        return fd;
-}
-
-/* Fork a child that loads the real stage 1 and hands its listener over; the child then runs
- * body (which _exits).  Returns the child's pid; *ret_listener is the supervisor's end. */
-static pid_t fork_stage1_child(void (*body)(void), int *ret_listener)
+/* Fork a child that loads the real stage 1 and hands its listener over with the production
+ * hand-off (protocol.h, as sandbox.c's load_exec_notify and receive_handoff do); the child then
+ * runs body (which _exits).  Returns the child's pid; *ret_listener is the supervisor's end and
+ * ret_own_path the path the child sent with it. */
+static pid_t fork_stage1_child(void (*body)(void), int *ret_listener, char ret_own_path[256])
 {
         int sv[2];
         compile_strict();
-        ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+        ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
         pid_t child = fork();
         ck_assert_int_ge(child, 0);
         if (child == 0) {
@@ -92,15 +61,21 @@ static pid_t fork_stage1_child(void (*body)(void), int *ret_listener)
                 int l = load_stage1();
                 if (l < 0)
                         _exit(91);
-                send_fd(sv[1], l);
+                struct proto_msg m = proto_listener(l, "/the/payload (from the handoff)");
+                if (proto_send(sv[1], &m, MSG_NOSIGNAL, NULL) < 0)
+                        _exit(90);
                 close(l);
                 body();
                 _exit(92);
         }
         close(sv[1]);
-        *ret_listener = recv_fd(sv[0]);
+        struct proto_msg m;
+        struct dbx_error err = {0};
+        ck_assert_msg(proto_recv_handoff(sv[0], 0, &m, &err) == 0, "hand-off: %s", err.msg);
         close(sv[0]);
-        ck_assert_int_ge(*ret_listener, 0);
+        ck_assert_int_ge(m.fd, 0);
+        *ret_listener = m.fd;
+        snprintf(ret_own_path, 256, "%s", m.text);
         return child;
 }
 
@@ -121,9 +96,10 @@ static void three_execs(void)
 START_TEST(first_exec_continues_later_denied)
 {
         int listener;
-        pid_t child = fork_stage1_child(three_execs, &listener);
-        struct supervisor s = {.listener = listener, .init_pid = 1 /* not the child: its first exec is "ours" */,
-                               .policy = fs.exec, .own_path = "/the/payload (from the handoff)"};
+        struct supervisor s = {.init_pid = 1 /* not the child: its first exec is "ours" */};
+        pid_t child = fork_stage1_child(three_execs, &listener, s.own_path);
+        s.listener = listener;
+        s.policy = fs.exec; /* (compiled by fork_stage1_child) */
         ck_assert_int_eq(s.policy.verdict, EXEC_VERDICT_ERRNO);
         for (int i = 0; i < 3; i++)
                 ck_assert_int_eq(supervisor_handle(&s), 0);
@@ -175,14 +151,60 @@ static void two_execs(void)
 START_TEST(policy_allow_lets_every_exec_through)
 {
         int listener;
-        pid_t child = fork_stage1_child(two_execs, &listener);
-        struct supervisor s = {.listener = listener, .init_pid = 1, .policy = {.verdict = EXEC_VERDICT_ALLOW}};
+        struct supervisor s = {.init_pid = 1, .policy = {.verdict = EXEC_VERDICT_ALLOW}};
+        pid_t child = fork_stage1_child(two_execs, &listener, s.own_path);
+        s.listener = listener;
         ck_assert_int_eq(supervisor_handle(&s), 0);
         ck_assert_int_eq(supervisor_handle(&s), 0);
         int status;
         ck_assert_int_eq(waitpid(child, &status, 0), child);
         ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
         ck_assert(s.log[1].allowed && !s.log[1].own_exec);
+        close(s.listener);
+        filter_set_free(&fs);
+}
+END_TEST
+
+/* The child plays the sandbox's init: init never execs, so an exec of its own is never taken
+ * for denybox's final exec, even as the first one; that is the exec of a process init forks. */
+static void init_execs_then_forks(void)
+{
+        char *argv[] = {(char *)"x", NULL};
+        long r1 = syscall(SYS_execve, "/nonexistent/by-init", argv, NULL);
+        int e1 = errno;
+        if (r1 != -1 || e1 != EPERM)
+                _exit(1); /* let through (ENOENT from the kernel): taken for the own exec */
+        pid_t payload = fork();
+        if (payload == 0) {
+                long r = syscall(SYS_execve, "/nonexistent/by-payload", argv, NULL);
+                _exit(r == -1 && errno == ENOENT ? 0 : 1); /* continued: the kernel answered */
+        }
+        int st;
+        if (payload < 0 || waitpid(payload, &st, 0) != payload || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+                _exit(2);
+        _exit(0);
+}
+
+START_TEST(init_pid_exec_is_never_the_own_exec)
+{
+        int listener;
+        struct supervisor s = {0};
+        pid_t child = fork_stage1_child(init_execs_then_forks, &listener, s.own_path);
+        s.listener = listener;
+        s.policy = fs.exec;
+        s.init_pid = child; /* as sandbox.c sets it: the pid of the sandbox's init seen from the host */
+        ck_assert_int_eq(supervisor_handle(&s), 0);
+        ck_assert_int_eq(supervisor_handle(&s), 0);
+        int status;
+        ck_assert_int_eq(waitpid(child, &status, 0), child);
+        ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
+        ck_assert_uint_eq(s.n_log, 2);
+        ck_assert_int_eq(s.log[0].pid, child);
+        ck_assert(!s.log[0].own_exec && !s.log[0].allowed && s.log[0].err == EPERM);
+        ck_assert_str_eq(s.log[0].path, "/nonexistent/by-init"); /* read from init's memory */
+        ck_assert_int_ne(s.log[1].pid, child);
+        ck_assert(s.log[1].own_exec && s.log[1].allowed);
+        ck_assert_str_eq(s.log[1].path, "/the/payload (from the handoff)");
         close(s.listener);
         filter_set_free(&fs);
 }
@@ -196,6 +218,7 @@ int main(void)
         tcase_add_test(tc, first_exec_continues_later_denied);
         tcase_add_test(tc, no_supervisor_fails_closed);
         tcase_add_test(tc, policy_allow_lets_every_exec_through);
+        tcase_add_test(tc, init_pid_exec_is_never_the_own_exec);
         suite_add_tcase(s, tc);
         return run_suite_tap(s);
 }
