@@ -709,18 +709,18 @@ bool config_profile_is_builtin(const char *ref)
         return !strchr(ref, '/') && !(n > 5 && strcmp(ref + n - 5, ".json") == 0);
 }
 
-uid_t config_host_uid(const struct sandbox_config *c, uid_t caller_euid)
+uid_t config_host_uid(const struct sandbox_config *c, uid_t root_host, uid_t caller_euid)
 {
         if (caller_euid != 0 || !userns_is_initial()) /* uid 0 of a nested namespace: its own id only */
                 return caller_euid;
-        return c->uid == 0 && !config_weakened(c, WEAKEN_HOST_ROOT) ? SANDBOX_OVERFLOW_ID : c->uid;
+        return c->uid == 0 ? root_host : c->uid;
 }
 
-gid_t config_host_gid(const struct sandbox_config *c, uid_t caller_euid, gid_t caller_egid)
+gid_t config_host_gid(const struct sandbox_config *c, uid_t root_host, uid_t caller_euid, gid_t caller_egid)
 {
         if (caller_euid != 0 || !userns_is_initial())
                 return caller_egid;
-        return c->gid == 0 && !config_weakened(c, WEAKEN_HOST_ROOT) ? SANDBOX_OVERFLOW_ID : c->gid;
+        return c->gid == 0 ? (gid_t)root_host : c->gid;
 }
 
 const struct volume *config_volume_at(const struct sandbox_config *c, const char *target)

@@ -126,10 +126,11 @@ int parse_size(const char *s, uint64_t *ret);
 bool config_profile_is_builtin(const char *ref);
 
 /* The host uid/gid the sandbox's uid/gid map to, given who runs denybox: the caller's own ids when
- * unprivileged; as root the same ids, except that inside 0 maps to SANDBOX_OVERFLOW_ID (host root
- * is never mapped; --weaken host-root, a negative control, maps it as the old code did). */
-uid_t config_host_uid(const struct sandbox_config *c, uid_t caller_euid);
-gid_t config_host_gid(const struct sandbox_config *c, uid_t caller_euid, gid_t caller_egid);
+ * unprivileged; as root the same ids, except that inside 0 maps to root_host, the plan's
+ * root_host_id (SANDBOX_OVERFLOW_ID: host root is never mapped; --weaken host-root, a negative
+ * control, maps it as the old code did). */
+uid_t config_host_uid(const struct sandbox_config *c, uid_t root_host, uid_t caller_euid);
+gid_t config_host_gid(const struct sandbox_config *c, uid_t root_host, uid_t caller_euid, gid_t caller_egid);
 
 static inline bool config_weakened(const struct sandbox_config *c, enum weaken_layer w)
 {

@@ -24,14 +24,13 @@ static int write_proc(pid_t pid, const char *file, const char *text, struct dbx_
         return 0;
 }
 
-/* As root, is inside id 0 mapped for denybox's own setup, and to which host id?  It maps to the
- * overflow id (host root under --weaken host-root), unless the sandbox id already maps there
- * (--user 65534): then setup runs as the sandbox id itself, as it does unprivileged. */
-static bool root_maps_zero(const struct sandbox_config *c, unsigned inside, unsigned host_of_inside, unsigned *ret_host)
+/* As root, is inside id 0 mapped for denybox's own setup, and to which host id?  It maps to
+ * root_host (the plan's: the overflow id), unless the sandbox id already maps there (--user
+ * 65534): then setup runs as the sandbox id itself, as it does unprivileged. */
+static bool root_maps_zero(unsigned root_host, unsigned inside, unsigned host_of_inside, unsigned *ret_host)
 {
-        unsigned zero = config_weakened(c, WEAKEN_HOST_ROOT) ? 0 : SANDBOX_OVERFLOW_ID;
-        *ret_host = zero;
-        return inside != 0 && host_of_inside != zero;
+        *ret_host = root_host;
+        return inside != 0 && host_of_inside != root_host;
 }
 
 /* The initial user namespace maps every id to itself: "0 0 4294967295".  Anywhere else (e.g. under
@@ -69,12 +68,12 @@ bool userns_root_is_parent_root(void)
         return false;
 }
 
-void userns_maps(const struct sandbox_config *c, uid_t euid, gid_t egid, struct userns_maps *m)
+void userns_maps(const struct sandbox_config *c, uid_t root_host, uid_t euid, gid_t egid, struct userns_maps *m)
 {
-        unsigned hu = config_host_uid(c, euid), hg = config_host_gid(c, euid, egid), zu, zg;
+        unsigned hu = config_host_uid(c, root_host, euid), hg = config_host_gid(c, root_host, euid, egid), zu, zg;
         bool root = euid == 0 && userns_is_initial(); /* uid 0 of a nested namespace maps like any caller */
-        bool mu = root && root_maps_zero(c, c->uid, hu, &zu);
-        bool mg = root && root_maps_zero(c, c->gid, hg, &zg);
+        bool mu = root && root_maps_zero(root_host, c->uid, hu, &zu);
+        bool mg = root && root_maps_zero(root_host, c->gid, hg, &zg);
 
         snprintf(m->uid_map, sizeof(m->uid_map), "%u %u 1\n", (unsigned)c->uid, hu);
         if (mu)
@@ -87,7 +86,7 @@ void userns_maps(const struct sandbox_config *c, uid_t euid, gid_t egid, struct 
         m->host_root_mapped = root && ((mu && zu == 0) || hu == 0);
 }
 
-int userns_write_maps(pid_t child, const struct sandbox_config *c, struct dbx_error *err)
+int userns_write_maps(pid_t child, const struct sandbox_config *c, uid_t root_host, struct dbx_error *err)
 {
         struct userns_maps m;
         int r;
@@ -97,7 +96,7 @@ int userns_write_maps(pid_t child, const struct sandbox_config *c, struct dbx_er
                                      "denybox runs as uid 0 of a user namespace whose uid 0 is its parent's root (unshare -r): "
                                      "the sandbox user could only be that root; run denybox as root directly, or as an "
                                      "unprivileged user");
-        userns_maps(c, geteuid(), getegid(), &m);
+        userns_maps(c, root_host, geteuid(), getegid(), &m);
         /* setgroups must be denied before an unprivileged gid_map; the child never needs it. */
         if ((r = write_proc(child, "setgroups", "deny", err)) < 0 ||
             (r = write_proc(child, "uid_map", m.uid_map, err)) < 0 ||
@@ -117,13 +116,11 @@ int privs_become_setup_user(const struct sandbox_config *c, struct dbx_error *er
         return 0;
 }
 
-/* --weaken caps: the negative control keeps every capability of the user namespace, and makes
- * them survive the exec (inheritable + ambient), securebits unlocked. */
-static int privs_keep_all(const struct sandbox_config *c, struct dbx_error *err)
+int privs_keep_all(const struct sandbox_config *c, struct dbx_error *err)
 {
         if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 || setresgid(c->gid, c->gid, c->gid) < 0 ||
             setresuid(c->uid, c->uid, c->uid) < 0)
-                return dbx_error_set(err, errno, "--weaken caps: cannot switch user: %s", strerror(errno));
+                return dbx_error_set(err, errno, "keep_capabilities (a negative control): cannot switch user: %s", strerror(errno));
         cap_t all = cap_get_proc();
         if (!all)
                 return dbx_error_set(err, errno, "cap_get_proc: %s", strerror(errno));
@@ -137,15 +134,12 @@ static int privs_keep_all(const struct sandbox_config *c, struct dbx_error *err)
         for (int i = 0; r == 0 && i < n; i++)
                 r = cap_set_ambient(v[i], CAP_SET);
         if (r < 0)
-                return dbx_error_set(err, errno, "--weaken caps: cannot keep the capabilities: %s", strerror(errno));
+                return dbx_error_set(err, errno, "keep_capabilities (a negative control): cannot keep the capabilities: %s", strerror(errno));
         return 0;
 }
 
 int privs_drop(const struct sandbox_config *c, struct dbx_error *err)
 {
-        if (config_weakened(c, WEAKEN_CAPS))
-                return privs_keep_all(c, err);
-
         /* Lock the securebits first: no root magic, no setuid fixups, no ambient raising, ever. */
         unsigned bits = SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
                         SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |

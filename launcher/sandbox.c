@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The isolation sequence.  A reviewer reads sandbox_child() (inside) and sandbox_run() (outside)
- * and nothing else first: each line is one named step, in the order of DESIGN.md. */
+/* The isolation sequence.  A reviewer reads the step table (inside, in the order of DESIGN.md),
+ * sandbox_child() and sandbox_run() (outside) and nothing else first.  What runs is the plan
+ * (sandbox_plan.h): its steps, its mount table, its settings; no step here knows of the test-only
+ * negative controls, which only edit the plan (sandbox_plan.c). */
 #include "sandbox.h"
 
 #include <errno.h>
@@ -32,14 +34,11 @@
 #include "mounts.h"
 #include "privs.h"
 #include "relay.h"
-
-/* (the cgroup namespace comes later: enter_cgroup_namespace) */
-#define SANDBOX_NAMESPACES \
-        (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
-
+#include "sandbox_plan.h"
 
 struct child_ctx {
         const struct sandbox_config *c;
+        const struct sandbox_plan *plan;
         const struct filter_set *fs;
         const struct sandbox_payload *p;
         const struct cgroup_plan *cg;
@@ -53,6 +52,7 @@ struct child_ctx {
 /* ---- child steps ------------------------------------------------------------------------- */
 
 static __attribute__((noreturn)) void child_fail(int sync, enum setup_status st, const struct dbx_error *err);
+static int run_steps(struct child_ctx *x, const enum sandbox_step_id *steps, size_t n, struct dbx_error *err);
 
 static int wait_for_maps(struct child_ctx *x, struct dbx_error *err)
 {
@@ -73,48 +73,34 @@ static int set_parent_death_signal(struct child_ctx *x, struct dbx_error *err)
  * happen after the clone, so a CLONE_NEWCGROUP at clone time would be rooted above them). */
 static int enter_cgroup_namespace(struct child_ctx *x, struct dbx_error *err)
 {
-        if (config_weakened(x->c, WEAKEN_CGROUPNS))
-                return 0;
         if (unshare(CLONE_NEWCGROUP) < 0)
                 return dbx_error_set(err, errno, "cannot create the cgroup namespace: %s", strerror(errno));
         return 0;
 }
 
+/* The plan's mount table: every host source captured, then the root built from it, pivoted
+ * into, and the root's own flags set on /. */
 static int build_new_root(struct child_ctx *x, struct dbx_error *err)
 {
-        struct mount_sources src;
-        int r, root = -1;
+        __attribute__((cleanup(mount_sources_close))) struct mount_sources src;
+        _cleanup_close_ int root = -1;
+        int r;
 
-        r = mounts_capture(x->c, &src, err);
-        if (r >= 0) /* every host source captured: only now leave the launcher's credentials */
-                r = privs_become_setup_user(x->c, err);
-        if (r >= 0)
-                r = mounts_build_root(x->c, &src, &root, err);
-        if (r >= 0)
-                r = mounts_pivot(root, !config_weakened(x->c, WEAKEN_RO_ROOT), err);
-        if (root >= 0)
-                close(root);
-        for (size_t i = 0; i < MAX_VOLUMES; i++)
-                closep(&src.volumes[i]);
-        for (size_t i = 0; i < ELEMENTSOF(src.devnodes); i++)
-                closep(&src.devnodes[i]);
-        for (size_t i = 0; i < ELEMENTSOF(src.host); i++)
-                closep(&src.host[i]);
-        closep(&src.rootfs);
-        return r;
+        if ((r = mounts_capture(x->plan, &src, err)) < 0)
+                return r;
+        /* every host source captured: only now leave the launcher's credentials */
+        if ((r = privs_become_setup_user(x->c, err)) < 0 || (r = mounts_build_root(x->c, x->plan, &src, &root, err)) < 0)
+                return r;
+        return mounts_pivot(root, x->plan->mounts[0].attr, err);
 }
 
 static int mask_proc(struct child_ctx *x, struct dbx_error *err)
 {
-        if (config_weakened(x->c, WEAKEN_PROC_MASK))
-                return 0;
         return mounts_mask_proc(err);
 }
 
 static int set_hostname(struct child_ctx *x, struct dbx_error *err)
 {
-        if (config_weakened(x->c, WEAKEN_UTS))
-                return 0;
         if (sethostname(SANDBOX_HOSTNAME, strlen(SANDBOX_HOSTNAME)) < 0)
                 return dbx_error_set(err, errno, "sethostname: %s", strerror(errno));
         return 0;
@@ -122,8 +108,6 @@ static int set_hostname(struct child_ctx *x, struct dbx_error *err)
 
 static int new_session(struct child_ctx *x, struct dbx_error *err)
 {
-        if (config_weakened(x->c, WEAKEN_SESSION))
-                return 0;
         if (setsid() < 0)
                 return dbx_error_set(err, errno, "setsid: %s", strerror(errno));
         return 0;
@@ -131,7 +115,7 @@ static int new_session(struct child_ctx *x, struct dbx_error *err)
 
 static int connect_stdio(struct child_ctx *x, struct dbx_error *err)
 {
-        if (config_weakened(x->c, WEAKEN_STDIO)) { /* the caller's own 0/1/2 (attest's capture stays) */
+        if (x->plan->stdio == STDIO_INHERIT) { /* the caller's own 0/1/2 (attest's capture stays) */
                 struct relay_pipe *out = &x->stdio->p[STDOUT_FILENO];
                 if (x->capture && dup2(out->child, STDOUT_FILENO) < 0)
                         return dbx_error_set(err, errno, "dup2: %s", strerror(errno));
@@ -147,8 +131,6 @@ static int connect_stdio(struct child_ctx *x, struct dbx_error *err)
  * memfd are needed until the exec itself). */
 static int close_other_fds(struct child_ctx *x, struct dbx_error *err)
 {
-        if (config_weakened(x->c, WEAKEN_FDS))
-                return 0;
         if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
                 return dbx_error_set(err, errno, "close_range: %s", strerror(errno));
         return 0;
@@ -177,7 +159,7 @@ static int scrub_environment(struct child_ctx *x, struct dbx_error *err)
                         n++;
         }
         x->envp[n] = NULL;
-        if (config_weakened(x->c, WEAKEN_ENV)) { /* the caller's whole environment, then ours */
+        if (x->plan->env == ENV_INHERIT) { /* the caller's whole environment, then ours */
                 extern char **environ;
                 size_t k = 0;
                 for (char **e = environ; *e && k + n < ELEMENTSOF(x->envp) - 1; e++)
@@ -195,14 +177,17 @@ static int set_rlimits(struct child_ctx *x, struct dbx_error *err)
         if (setrlimit(RLIMIT_CORE, &core) < 0)
                 return dbx_error_set(err, errno, "RLIMIT_CORE: %s", strerror(errno));
         /* the limits no cgroup could take: RLIMIT_NPROC, RLIMIT_AS */
-        return cgroup_apply_rlimits(&x->c->limits, x->cg, err);
+        return cgroup_apply_rlimits(&x->plan->limits, x->cg, err);
 }
 
 static int drop_privileges(struct child_ctx *x, struct dbx_error *err)
 {
-        if (config_weakened(x->c, WEAKEN_NNP))
-                return 0; /* without no_new_privs, seccomp needs CAP_SYS_ADMIN: dropped after it */
         return privs_drop(x->c, err);
+}
+
+static int keep_capabilities(struct child_ctx *x, struct dbx_error *err)
+{
+        return privs_keep_all(x->c, err);
 }
 
 /* Resolved inside the new root by fd: no symlink and no /proc magic link (/proc/self/fd/N, a
@@ -225,16 +210,13 @@ static int enter_workdir(struct child_ctx *x, struct dbx_error *err)
  * seccomp (a profile may deny prctl): nobody reads init's memory or its fds (/proc/1/fd). */
 static int set_not_dumpable(struct child_ctx *x, struct dbx_error *err)
 {
-        /* (--weaken init makes it dumpable on purpose) */
-        if (prctl(PR_SET_DUMPABLE, config_weakened(x->c, WEAKEN_INIT) ? 1 : 0, 0, 0, 0) < 0)
+        if (prctl(PR_SET_DUMPABLE, x->plan->dumpable ? 1 : 0, 0, 0, 0) < 0)
                 return dbx_error_set(err, errno, "PR_SET_DUMPABLE: %s", strerror(errno));
         return 0;
 }
 
 static int set_no_new_privs(struct child_ctx *x, struct dbx_error *err)
 {
-        if (config_weakened(x->c, WEAKEN_NNP))
-                return 0;
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 return dbx_error_set(err, errno, "PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
         return 0;
@@ -272,8 +254,8 @@ static int resolve_payload(struct child_ctx *x, struct dbx_error *err)
 
 /* Stage 1 (execve/execveat -> notify, and the always-on argument guards: no CLONE_NEW*, no
  * terminal injection), its listener handed to the parent while sendmsg is still allowed.  Loaded
- * before the fork, so it covers init and the payload alike.  The test-only --weaken seccomp keeps
- * exec-once only: stage 1 without its guards (and no stage 2, load_profile). */
+ * before the fork, so it covers init and the payload alike.  The plan says which stage 1: the
+ * full one, or exec-once only (a negative control, which drops stage 2 too). */
 static int load_exec_notify(struct child_ctx *x, struct dbx_error *err)
 {
         /* learn: the recording filter (learn.h) takes stage 1's listener; stage 1's always-on
@@ -283,9 +265,9 @@ static int load_exec_notify(struct child_ctx *x, struct dbx_error *err)
         struct bpf_blob recording = {.data = (uint8_t *)rec, .len = sizeof(rec)};
         if (x->p->record)
                 learn_filter_build(x->sync, rec);
-        const struct bpf_blob *stage1 = x->p->record                        ? &recording
-                                        : config_weakened(x->c, WEAKEN_SECCOMP) ? &x->fs->stage1_exec_only
-                                                                                : &x->fs->stage1;
+        const struct bpf_blob *stage1 = x->p->record                           ? &recording
+                                        : x->plan->stage1 == STAGE1_EXEC_ONLY ? &x->fs->stage1_exec_only
+                                                                               : &x->fs->stage1;
         int listener = bpf_blob_load(stage1, SECCOMP_FILTER_FLAG_NEW_LISTENER, err);
         if (listener < 0)
                 return dbx_error_wrap(err, "cannot load seccomp stage 1");
@@ -313,13 +295,14 @@ static int load_exec_notify(struct child_ctx *x, struct dbx_error *err)
                 return dbx_error_set(err, errno, "cannot hand the exec listener to the supervisor: %s", strerror(errno));
         /* learn: stage 1's guards, once the supervisor holds the listener (this seccomp() call is
          * itself notified, and answered only from now on) */
-        if (x->p->record && !config_weakened(x->c, WEAKEN_SECCOMP) && bpf_blob_load(&x->fs->stage1_guards, 0, err) < 0)
+        if (x->p->record && x->plan->stage1 == STAGE1_FULL && bpf_blob_load(&x->fs->stage1_guards, 0, err) < 0)
                 return dbx_error_wrap(err, "cannot load stage 1's guards");
         return 0;
 }
 
-/* pid 1 stays as init and never returns from here: it closes every fd but the sync socket, puts
- * itself under its own small fixed filter (no profile can take wait4 or sigtimedwait from it),
+/* pid 1 stays as init and never returns from here: it closes every fd but the sync socket, runs
+ * the plan's init steps (none, unless a negative control moved some there), puts itself under its
+ * own small fixed filter (no profile can take wait4 or sigtimedwait from it),
  * then reaps and forwards.  Its child goes on to become the payload.  The signals init waits for
  * were blocked by the launcher before the clone and SIGCHLD is blocked before the fork, so none
  * is lost and a payload that exits at once is never missed. */
@@ -334,14 +317,13 @@ static int fork_payload(struct child_ctx *x, struct dbx_error *err)
         if (payload == 0) /* dies with init; set before the profile, which may deny prctl */
                 return prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ? dbx_error_set(err, errno, "PR_SET_PDEATHSIG: %s", strerror(errno)) : 0;
 
-        int r = init_close_fds(x->sync);
-        if (r >= 0 && config_weakened(x->c, WEAKEN_NNP)) /* the caps stage 1 needed without nnp, dropped */
-                r = privs_drop(x->c, err) < 0 ? -1 : prctl(PR_SET_DUMPABLE, config_weakened(x->c, WEAKEN_INIT), 0, 0, 0);
+        int r = init_close_fds(x->sync) < 0 ? dbx_error_set(err, errno, "init could not close its fds: %s", strerror(errno)) : 0;
         if (r >= 0)
-                r = init_filter_load(); /* (sets no_new_privs in init itself: init never execs) */
+                r = run_steps(x, x->plan->init_steps, x->plan->n_init_steps, err);
+        if (r >= 0 && init_filter_load() < 0) /* (sets no_new_privs in init itself: init never execs) */
+                r = dbx_error_set(err, errno, "init could not be set up: %s", strerror(errno));
         if (r < 0) {
                 kill(payload, SIGKILL);
-                dbx_error_set(err, errno, "init could not be set up: %s", strerror(errno));
                 child_fail(x->sync, SETUP_FAILED, err);
         }
         init_loop(payload, x->sync);
@@ -350,10 +332,8 @@ static int fork_payload(struct child_ctx *x, struct dbx_error *err)
 /* Stage 2, the profile, in the payload only, stacked on stage 1. */
 static int load_profile(struct child_ctx *x, struct dbx_error *err)
 {
-        if (!config_weakened(x->c, WEAKEN_SECCOMP) && bpf_blob_load(&x->fs->stage2, x->fs->stage2_flags, err) < 0)
+        if (bpf_blob_load(&x->fs->stage2, x->fs->stage2_flags, err) < 0)
                 return dbx_error_wrap(err, "cannot load seccomp stage 2");
-        if (config_weakened(x->c, WEAKEN_NNP))
-                return privs_drop(x->c, err);
         return 0;
 }
 
@@ -387,42 +367,50 @@ static __attribute__((noreturn)) void child_fail(int sync, enum setup_status st,
 
 typedef int (*child_step_fn)(struct child_ctx *x, struct dbx_error *err);
 
-/* The inside of the sequence: DESIGN.md steps 4-10, one named step a line, each with what it
- * denies and why it sits there.  `denybox explain` prints this same table. */
+/* The inside of the sequence: DESIGN.md steps 4-10, one named step a line, in the order they run,
+ * each with what it denies and why it sits there.  The plan (sandbox_plan.h) lists which of them
+ * run; `denybox explain` prints this same table. */
 static const struct {
         child_step_fn fn;
         struct sandbox_step info;
-} child_steps[] = {
-        {set_parent_death_signal, {"set_parent_death_signal", "die with the launcher, from the first instruction", -1}},
-        {wait_for_maps, {"wait_for_maps", "the parent writes the uid/gid maps before the child acts", -1}},
-        {enter_cgroup_namespace, {"enter_cgroup_namespace", "a cgroup namespace rooted at the sandbox's own cgroups", WEAKEN_CGROUPNS}},
-        {build_new_root, {"build_new_root", "private mounts; rootfs, /proc, /dev, /tmp, /in ro, /out; pivot_root; old root detached; / ro", -1}},
-        {mask_proc, {"mask_proc", "kcore, keys, timer_list, ... masked; sys, sysrq-trigger, irq, bus, fs read-only", WEAKEN_PROC_MASK}},
-        {set_hostname, {"set_hostname", "the host's name does not leak (own UTS namespace)", WEAKEN_UTS}},
-        {new_session, {"new_session", "setsid: no controlling terminal, so no TIOCSTI into the caller's tty", WEAKEN_SESSION}},
-        {connect_stdio, {"connect_stdio", "0/1/2 are denybox's pipes, relayed by the launcher: no descriptor of the caller's (its tty, its files) reaches the payload", WEAKEN_STDIO}},
-        {close_other_fds, {"close_other_fds", "every fd but stdio is close-on-exec: no host fd survives the exec", WEAKEN_FDS}},
-        {scrub_environment, {"scrub_environment", "only HOME, HOSTNAME, LANG, PATH and what -e/--env-file add", WEAKEN_ENV}},
-        {set_rlimits, {"set_rlimits", "RLIMIT_CORE 0 (no core dump through a host core_pattern); NPROC/AS where no cgroup can limit", WEAKEN_LIMITS}},
-        {drop_privileges, {"drop_privileges", "securebits locked; bounding and ambient sets emptied; setresgid/setresuid; every capability set empty", WEAKEN_CAPS}},
-        {set_not_dumpable, {"set_not_dumpable", "checked, before seccomp: no one reads init's memory or fds (/proc/1/fd)", WEAKEN_INIT}},
-        {set_parent_death_signal, {"set_parent_death_signal", "again: the credential change cleared it", -1}},
-        {enter_workdir, {"enter_workdir", "as the sandbox user, resolved in the new root by fd (no symlink or /proc magic link out)", -1}},
-        {resolve_payload, {"resolve_payload", "one exec only: find the payload before seccomp, no trial execs", -1}},
-        {set_no_new_privs, {"set_no_new_privs", "no exec can ever gain privileges; required for seccomp", WEAKEN_NNP}},
-        {load_exec_notify, {"load_exec_notify", "seccomp stage 1: execve/execveat notify the supervisor, always-on guards (no CLONE_NEW*, no TIOCSTI); the listener to the parent", WEAKEN_EXEC_ONCE}},
-        {fork_payload, {"fork_payload", "pid 1 stays init: every fd but the sync socket closed, its own fixed filter; the child goes on", -1, true}},
-        {reset_signals, {"reset_signals", "dispositions to default, nothing blocked: INT/QUIT the caller ignored are not ignored here; before the profile, which may deny rt_sigaction", -1, true}},
-        {load_profile, {"load_profile", "seccomp stage 2: the profile, in the payload only, so no profile can break init", WEAKEN_SECCOMP, true}},
+} child_steps[_STEP_MAX] = {
+        [STEP_SET_PARENT_DEATH_SIGNAL] = {set_parent_death_signal, {"set_parent_death_signal", "die with the launcher, from the first instruction"}},
+        [STEP_WAIT_FOR_MAPS] = {wait_for_maps, {"wait_for_maps", "the parent writes the uid/gid maps before the child acts"}},
+        [STEP_ENTER_CGROUP_NAMESPACE] = {enter_cgroup_namespace, {"enter_cgroup_namespace", "a cgroup namespace rooted at the sandbox's own cgroups"}},
+        [STEP_BUILD_NEW_ROOT] = {build_new_root, {"build_new_root", "private mounts; the mount table (rootfs, /proc, /dev, /tmp, /in ro, /out); pivot_root; old root detached; / ro"}},
+        [STEP_MASK_PROC] = {mask_proc, {"mask_proc", "kcore, keys, timer_list, ... masked; sys, sysrq-trigger, irq, bus, fs read-only"}},
+        [STEP_SET_HOSTNAME] = {set_hostname, {"set_hostname", "the host's name does not leak (own UTS namespace)"}},
+        [STEP_NEW_SESSION] = {new_session, {"new_session", "setsid: no controlling terminal, so no TIOCSTI into the caller's tty"}},
+        [STEP_CONNECT_STDIO] = {connect_stdio, {"connect_stdio", "0/1/2 are denybox's pipes, relayed by the launcher: no descriptor of the caller's (its tty, its files) reaches the payload"}},
+        [STEP_CLOSE_OTHER_FDS] = {close_other_fds, {"close_other_fds", "every fd but stdio is close-on-exec: no host fd survives the exec"}},
+        [STEP_SCRUB_ENVIRONMENT] = {scrub_environment, {"scrub_environment", "only HOME, HOSTNAME, LANG, PATH and what -e/--env-file add"}},
+        [STEP_SET_RLIMITS] = {set_rlimits, {"set_rlimits", "RLIMIT_CORE 0 (no core dump through a host core_pattern); NPROC/AS where no cgroup can limit"}},
+        [STEP_DROP_PRIVILEGES] = {drop_privileges, {"drop_privileges", "securebits locked; bounding and ambient sets emptied; setresgid/setresuid; every capability set empty"}},
+        [STEP_SET_NOT_DUMPABLE] = {set_not_dumpable, {"set_not_dumpable", "checked, before seccomp: no one reads init's memory or fds (/proc/1/fd)"}},
+        [STEP_SET_PARENT_DEATH_SIGNAL_AGAIN] = {set_parent_death_signal, {"set_parent_death_signal", "again: the credential change cleared it"}},
+        [STEP_ENTER_WORKDIR] = {enter_workdir, {"enter_workdir", "as the sandbox user, resolved in the new root by fd (no symlink or /proc magic link out)"}},
+        [STEP_RESOLVE_PAYLOAD] = {resolve_payload, {"resolve_payload", "one exec only: find the payload before seccomp, no trial execs"}},
+        [STEP_SET_NO_NEW_PRIVS] = {set_no_new_privs, {"set_no_new_privs", "no exec can ever gain privileges; required for seccomp"}},
+        [STEP_LOAD_EXEC_NOTIFY] = {load_exec_notify, {"load_exec_notify", "seccomp stage 1: execve/execveat notify the supervisor, always-on guards (no CLONE_NEW*, no TIOCSTI); the listener to the parent"}},
+        [STEP_FORK_PAYLOAD] = {fork_payload, {"fork_payload", "pid 1 stays init: every fd but the sync socket closed, its own fixed filter; the child goes on"}},
+        [STEP_RESET_SIGNALS] = {reset_signals, {"reset_signals", "dispositions to default, nothing blocked: INT/QUIT the caller ignored are not ignored here; before the profile, which may deny rt_sigaction"}},
+        [STEP_LOAD_PROFILE] = {load_profile, {"load_profile", "seccomp stage 2: the profile, in the payload only, so no profile can break init"}},
+        /* negative controls only */
+        [STEP_KEEP_CAPABILITIES] = {keep_capabilities, {"keep_capabilities", "NEGATIVE CONTROL: every capability of the user namespace kept, and made to survive the exec"}},
 };
 
-const struct sandbox_step *sandbox_child_steps(size_t *ret_n)
+const struct sandbox_step *sandbox_step_info(enum sandbox_step_id s)
 {
-        static struct sandbox_step out[ELEMENTSOF(child_steps)];
-        for (size_t i = 0; i < ELEMENTSOF(child_steps); i++)
-                out[i] = child_steps[i].info;
-        *ret_n = ELEMENTSOF(child_steps);
-        return out;
+        return &child_steps[s].info;
+}
+
+static int run_steps(struct child_ctx *x, const enum sandbox_step_id *steps, size_t n, struct dbx_error *err)
+{
+        int r;
+        for (size_t i = 0; i < n; i++)
+                if ((r = child_steps[steps[i]].fn(x, err)) < 0)
+                        return r;
+        return 0;
 }
 
 /* In the payload process: the single allowed exec (the supervisor lets exactly this one through). */
@@ -443,10 +431,10 @@ static __attribute__((noreturn)) void sandbox_child(struct child_ctx *x)
 {
         struct dbx_error err = {0};
 
-        for (size_t i = 0; i < ELEMENTSOF(child_steps); i++)
-                if (child_steps[i].fn(x, &err) < 0)
+        for (size_t i = 0; i < x->plan->n_steps; i++)
+                if (child_steps[x->plan->steps[i]].fn(x, &err) < 0)
                         child_fail(x->sync,
-                                   child_steps[i].fn == resolve_payload
+                                   x->plan->steps[i] == STEP_RESOLVE_PAYLOAD
                                            ? (err.code == ENOENT ? SETUP_PAYLOAD_NOT_FOUND : SETUP_PAYLOAD_NOT_EXEC)
                                            : SETUP_FAILED,
                                    &err);
@@ -454,22 +442,6 @@ static __attribute__((noreturn)) void sandbox_child(struct child_ctx *x)
 }
 
 /* ---- parent side ------------------------------------------------------------------------- */
-
-static uint64_t sandbox_namespaces(const struct sandbox_config *c)
-{
-        static const struct {
-                enum weaken_layer w;
-                uint64_t flag;
-        } optional[] = {
-                {WEAKEN_NET, CLONE_NEWNET}, {WEAKEN_PIDNS, CLONE_NEWPID},
-                {WEAKEN_UTS, CLONE_NEWUTS},
-        };
-        uint64_t flags = SANDBOX_NAMESPACES;
-        for (size_t i = 0; i < ELEMENTSOF(optional); i++)
-                if (config_weakened(c, optional[i].w))
-                        flags &= ~optional[i].flag;
-        return flags;
-}
 
 /* Into its v2 cgroup from birth where there is one (so the cgroup namespace is rooted there). */
 static pid_t clone_sandbox(uint64_t namespaces, int cgroup_fd, int *ret_pidfd, bool *ret_in_cgroup)
@@ -582,7 +554,7 @@ static int receive_handoff(int sync, long long deadline_ms, int *ret_listener, s
 
 /* The parent's whole run after the clone: maps, hand-off, supervision.  On any failure the sandbox
  * is killed; the caller reaps it. */
-static int supervise_child(const struct sandbox_config *c, pid_t pid, int pidfd, int sync, bool in_cgroup,
+static int supervise_child(const struct sandbox_config *c, const struct sandbox_plan *plan, pid_t pid, int pidfd, int sync, bool in_cgroup,
                            struct relay *stdio, bool capture, int sigfd, long long deadline_ms,
                            struct sandbox_result *res, struct dbx_error *err)
 {
@@ -594,7 +566,7 @@ static int supervise_child(const struct sandbox_config *c, pid_t pid, int pidfd,
         /* Into the v1 cgroups (and v2 where clone3 could not), map the uid/gid, then let it go on. */
         int r = cgroup_attach(&res->cg, pid, in_cgroup, err);
         if (r >= 0)
-                r = userns_write_maps(pid, c, err);
+                r = userns_write_maps(pid, c, plan->root_host_id, err);
         char go = MSG_GO;
         if (r >= 0 && send(sync, &go, 1, MSG_NOSIGNAL) != 1)
                 r = dbx_error_set(err, EPIPE, "the sandbox's init died before setup");
@@ -607,13 +579,13 @@ static int supervise_child(const struct sandbox_config *c, pid_t pid, int pidfd,
                 return r;
         }
         res->sup.listener = listener;
-        if (config_weakened(c, WEAKEN_EXEC_ONCE))
+        if (!plan->exec_once)
                 res->sup.policy = (struct exec_policy){.verdict = EXEC_VERDICT_ALLOW};
         res->sup.init_pid = pid;
         res->established = true;
 
         /* stdio relayed from now on (attest: stdout is captured, stdin is empty) */
-        if (!config_weakened(c, WEAKEN_STDIO) && (r = relay_start(stdio, !capture, !capture, err)) < 0) {
+        if (plan->stdio == STDIO_RELAY && (r = relay_start(stdio, !capture, !capture, err)) < 0) {
                 syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
                 return r;
         }
@@ -626,7 +598,10 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, con
 {
         _cleanup_close_ int pidfd = -1;
         struct relay *stdio = calloc(1, sizeof(*stdio)); /* heap: a copy thread may outlive us (below) */
+        struct sandbox_plan plan;
         int sv[2], r;
+
+        sandbox_plan_make(c, &plan);
 
         *res = (struct sandbox_result){.sup = {.listener = -1, .policy = fs->exec, .rec = p->record}, .cg = {.v2_fd = -1}};
         /* One deadline for the whole run, fixed now: nothing that happens later moves it. */
@@ -649,8 +624,7 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, con
         }
 
         /* The limits' cgroups exist before the child does. */
-        static const struct limits no_limits = {-1, -1, -1, -1};
-        if ((r = cgroup_prepare(config_weakened(c, WEAKEN_LIMITS) ? &no_limits : &c->limits, false, &res->cg, err)) < 0) {
+        if ((r = cgroup_prepare(&plan.limits, false, &res->cg, err)) < 0) {
                 close(sv[1]);
                 relay_finish(stdio, -1);
                 free(stdio);
@@ -668,7 +642,7 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, con
         /* New user, mount, pid, net, ipc and uts namespaces in one clone (the cgroup namespace follows
          * in the child, once it sits in its cgroups). */
         bool in_cgroup;
-        uint64_t namespaces = sandbox_namespaces(c);
+        uint64_t namespaces = plan.namespaces;
         pid_t pid = sigfd < 0 ? -1 : clone_sandbox(namespaces, res->cg.v2_fd, &pidfd, &in_cgroup);
         if (pid < 0) {
                 int e = errno;
@@ -680,7 +654,7 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, con
                 return sigfd < 0 ? dbx_error_set(err, e, "signalfd: %s", strerror(e)) : clone_error(e, namespaces, err);
         }
         if (pid == 0) {
-                struct child_ctx x = {.c = c, .fs = fs, .p = p, .cg = &res->cg, .sync = sv[1], .stdio = stdio,
+                struct child_ctx x = {.c = c, .plan = &plan, .fs = fs, .p = p, .cg = &res->cg, .sync = sv[1], .stdio = stdio,
                                       .capture = capture_stdout};
                 close(sv[0]);
                 sandbox_child(&x);
@@ -688,7 +662,7 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, con
         close(sv[1]);
         relay_close_child_ends(stdio);
 
-        r = supervise_child(c, pid, pidfd, sync, in_cgroup, stdio, capture_stdout, sigfd, deadline_ms, res, err);
+        r = supervise_child(c, &plan, pid, pidfd, sync, in_cgroup, stdio, capture_stdout, sigfd, deadline_ms, res, err);
         sandbox_collect_status(pidfd, res);
         /* The payload's output is drained before we return, however slowly the caller reads it,
          * unless the run was killed: then the caller gets what it takes within a second, and a

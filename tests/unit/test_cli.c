@@ -214,9 +214,9 @@ START_TEST(host_ids)
 {
         struct sandbox_config c;
         config_init(&c);
-        ck_assert_uint_eq(config_host_uid(&c, 0), 65532);   /* root: the sandbox uid maps to itself */
-        ck_assert_uint_eq(config_host_uid(&c, 1000), 1000); /* unprivileged: to the caller */
-        ck_assert_uint_eq(config_host_gid(&c, 1000, 100), 100);
+        ck_assert_uint_eq(config_host_uid(&c, SANDBOX_OVERFLOW_ID, 0), 65532);   /* root: the sandbox uid maps to itself */
+        ck_assert_uint_eq(config_host_uid(&c, SANDBOX_OVERFLOW_ID, 1000), 1000); /* unprivileged: to the caller */
+        ck_assert_uint_eq(config_host_gid(&c, SANDBOX_OVERFLOW_ID, 1000, 100), 100);
 }
 END_TEST
 
