@@ -593,16 +593,26 @@ static int supervise_child(const struct sandbox_config *c, const struct sandbox_
                                  c->stop_timeout_sec, res, err);
 }
 
+/* Not established although the supervisor returned: an error it already recorded, or why. */
+static int not_established(const struct sandbox_result *res, struct dbx_error *err)
+{
+        if (err && err->code != 0)
+                return -err->code;
+        return dbx_error_set(err, EPERM, res->stop_requested ? "stopped by a signal before the payload started"
+                                                             : "the payload was never started");
+}
+
 int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, const struct sandbox_payload *p,
                 bool capture_stdout, struct sandbox_result *res, struct dbx_error *err)
 {
-        _cleanup_close_ int pidfd = -1;
-        struct relay *stdio = calloc(1, sizeof(*stdio)); /* heap: a copy thread may outlive us (below) */
+        _cleanup_close_ int pidfd = -1, sync = -1, child_end = -1, sigfd = -1;
+        struct relay *stdio = NULL; /* heap: a copy thread may outlive us (below) */
         struct sandbox_plan plan;
+        bool blocked = false, cgroups = false;
+        sigset_t fwd, old;
         int sv[2], r;
 
         sandbox_plan_make(c, &plan);
-
         *res = (struct sandbox_result){.sup = {.listener = -1, .policy = fs->exec, .rec = p->record}, .cg = {.v2_fd = -1}};
         /* One deadline for the whole run, fixed now: nothing that happens later moves it. */
         long long deadline_ms = c->timeout_sec ? sandbox_now_ms() + c->timeout_sec * 1000LL : 0;
@@ -611,11 +621,13 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, con
                 return r;
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
                 return dbx_error_set(err, errno, "socketpair: %s", strerror(errno));
-        _cleanup_close_ int sync = sv[0];
-        if (!stdio || (r = relay_open(stdio, err)) < 0) {
-                close(sv[1]);
+        sync = sv[0];
+        child_end = sv[1];
+        if (!(stdio = calloc(1, sizeof(*stdio))))
+                return dbx_error_set(err, ENOMEM, "out of memory");
+        if ((r = relay_open(stdio, err)) < 0) { /* (closed what it opened) */
                 free(stdio);
-                return stdio ? r : dbx_error_set(err, ENOMEM, "out of memory");
+                return r;
         }
         for (int i = 0; i < 3; i++) {
                 struct stat st;
@@ -624,66 +636,59 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, con
         }
 
         /* The limits' cgroups exist before the child does. */
-        if ((r = cgroup_prepare(&plan.limits, false, &res->cg, err)) < 0) {
-                close(sv[1]);
-                relay_finish(stdio, -1);
-                free(stdio);
-                return r;
-        }
+        if ((r = cgroup_prepare(&plan.limits, false, &res->cg, err)) < 0)
+                goto out;
+        cgroups = true;
 
         /* The signals denybox forwards are blocked before the clone and read from a signalfd after
          * it: one arriving during setup waits (blocked in init too, from birth), none is lost. */
-        sigset_t fwd, old;
         init_signal_set(&fwd);
         sigdelset(&fwd, SIGCHLD);
         sigprocmask(SIG_BLOCK, &fwd, &old);
-        _cleanup_close_ int sigfd = signalfd(-1, &fwd, SFD_CLOEXEC | SFD_NONBLOCK);
+        blocked = true;
+        if ((sigfd = signalfd(-1, &fwd, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
+                r = dbx_error_set(err, errno, "signalfd: %s", strerror(errno));
+                goto out;
+        }
 
-        /* New user, mount, pid, net, ipc and uts namespaces in one clone (the cgroup namespace follows
-         * in the child, once it sits in its cgroups). */
+        /* The plan's namespaces in one clone (the cgroup namespace follows in the child, once it
+         * sits in its cgroups). */
         bool in_cgroup;
-        uint64_t namespaces = plan.namespaces;
-        pid_t pid = sigfd < 0 ? -1 : clone_sandbox(namespaces, res->cg.v2_fd, &pidfd, &in_cgroup);
+        pid_t pid = clone_sandbox(plan.namespaces, res->cg.v2_fd, &pidfd, &in_cgroup);
         if (pid < 0) {
-                int e = errno;
-                close(sv[1]);
-                relay_finish(stdio, -1);
-                free(stdio);
-                cgroup_remove(&res->cg);
-                sigprocmask(SIG_SETMASK, &old, NULL);
-                return sigfd < 0 ? dbx_error_set(err, e, "signalfd: %s", strerror(e)) : clone_error(e, namespaces, err);
+                r = clone_error(errno, plan.namespaces, err);
+                goto out;
         }
         if (pid == 0) {
-                struct child_ctx x = {.c = c, .plan = &plan, .fs = fs, .p = p, .cg = &res->cg, .sync = sv[1], .stdio = stdio,
-                                      .capture = capture_stdout};
-                close(sv[0]);
+                struct child_ctx x = {.c = c, .plan = &plan, .fs = fs, .p = p, .cg = &res->cg, .sync = child_end,
+                                      .stdio = stdio, .capture = capture_stdout};
+                closep(&sync);
                 sandbox_child(&x);
         }
-        close(sv[1]);
+        closep(&child_end);
         relay_close_child_ends(stdio);
 
         r = supervise_child(c, &plan, pid, pidfd, sync, in_cgroup, stdio, capture_stdout, sigfd, deadline_ms, res, err);
         sandbox_collect_status(pidfd, res);
+        if (r >= 0 && (res->sup.n_log == 0 || !res->sup.log[0].own_exec))
+                res->established = false;
+        if (r >= 0 && !res->established)
+                r = not_established(res, err);
+out:
         /* The payload's output is drained before we return, however slowly the caller reads it,
          * unless the run was killed: then the caller gets what it takes within a second, and a
          * copy the caller does not read is abandoned (and its memory with it) rather than hold
          * the deadline up. */
         if (relay_finish(stdio, res->timed_out || res->stop_killed ? 1000 : -1))
                 free(stdio);
-        sigprocmask(SIG_SETMASK, &old, NULL);
-        res->oom_killed = cgroup_oom_killed(&res->cg);
-        cgroup_remove(&res->cg);
+        if (blocked)
+                sigprocmask(SIG_SETMASK, &old, NULL);
+        if (cgroups) {
+                res->oom_killed = cgroup_oom_killed(&res->cg);
+                cgroup_remove(&res->cg);
+        }
         if (res->sup.listener >= 0) /* (the number stays: the bundle reads it as "handed off") */
                 close(res->sup.listener);
-        if (r < 0)
-                return r;
-        if (res->sup.n_log == 0 || !res->sup.log[0].own_exec)
-                res->established = false;
-        if (!res->established && err && err->code == 0)
-                r = dbx_error_set(err, EPERM, res->stop_requested ? "stopped by a signal before the payload started"
-                                                                  : "the payload was never started");
-        else if (!res->established)
-                r = -err->code;
         return r;
 }
 
