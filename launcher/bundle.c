@@ -246,11 +246,13 @@ int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct
         yajl_gen_map_open(g);
         kv(g, "schema", BUNDLE_SCHEMA);
         kv(g, "run_id", a->run_id);
-        kb(g, "attestation", a->c->weaken == 0);
+        struct sandbox_plan plan; /* what was weakened is what the plan that ran says */
+        sandbox_plan_make(a->c, &plan);
+        kb(g, "attestation", plan.weakened == 0);
         s(g, "weakened");
         yajl_gen_array_open(g);
         for (int w = 0; w < _WEAKEN_MAX; w++)
-                if (config_weakened(a->c, (enum weaken_layer)w))
+                if ((plan.weakened >> w) & 1u)
                         s(g, weaken_name((enum weaken_layer)w));
         yajl_gen_array_close(g);
         gen_venue(g);
@@ -279,8 +281,6 @@ int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct
         ki(g, "uid", a->c->uid);
         ki(g, "gid", a->c->gid);
         struct userns_maps maps;
-        struct sandbox_plan plan;
-        sandbox_plan_make(a->c, &plan);
         userns_maps(a->c, plan.root_host_id, geteuid(), getegid(), &maps);
         kv(g, "uid_map", maps.uid_map);
         kv(g, "gid_map", maps.gid_map);

@@ -15,7 +15,8 @@
 
 /* The steps of the child, in the order they run (sandbox.c has what each one does and why).
  * Those after STEP_FORK_PAYLOAD run in the payload process (pid 2) only.  Adding a step: a value
- * here, where it runs, and its row in sandbox.c's step table. */
+ * here, where it runs, and its row in sandbox.c's step table; a negative control that leaves it
+ * out: its layer in config.h/cli.c and a row of `dropped` in sandbox_plan_weaken(). */
 enum sandbox_step_id {
         STEP_SET_PARENT_DEATH_SIGNAL,
         STEP_WAIT_FOR_MAPS,
