@@ -278,10 +278,10 @@ int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct
         kv(g, "kernel", a->kernel);
         s(g, "sandbox");
         yajl_gen_map_open(g);
-        ki(g, "uid", a->c->uid);
-        ki(g, "gid", a->c->gid);
+        ki(g, "uid", plan.uid); /* the user the payload ran as */
+        ki(g, "gid", plan.gid);
         struct userns_maps maps;
-        userns_maps(a->c, plan.root_host_id, geteuid(), getegid(), &maps);
+        userns_maps(&plan, geteuid(), getegid(), &maps);
         kv(g, "uid_map", maps.uid_map);
         kv(g, "gid_map", maps.gid_map);
         /* issue 9 item 2: inside 0 maps to the overflow id as root, never to host root */

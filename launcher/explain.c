@@ -61,12 +61,12 @@ static const char *attr_text(uint64_t attr, char *buf, size_t size)
 }
 
 /* One row of the plan's mount table. */
-static void explain_mount(const struct sandbox_config *c, const struct sandbox_mount *m, FILE *f)
+static void explain_mount(const struct sandbox_config *c, const struct sandbox_plan *p, const struct sandbox_mount *m, FILE *f)
 {
         char a[64], tmpfs[160];
         int k = snprintf(tmpfs, sizeof(tmpfs), "tmpfs mode=%o", m->mode);
         if (m->owned)
-                k += snprintf(tmpfs + k, sizeof(tmpfs) - (size_t)k, " uid=%u gid=%u", (unsigned)c->uid, (unsigned)c->gid);
+                k += snprintf(tmpfs + k, sizeof(tmpfs) - (size_t)k, " uid=%u gid=%u", (unsigned)p->uid, (unsigned)p->gid);
         k += snprintf(tmpfs + k, sizeof(tmpfs) - (size_t)k, " size=%llu", (unsigned long long)m->size);
         if (m->nr_inodes)
                 snprintf(tmpfs + k, sizeof(tmpfs) - (size_t)k, " nr_inodes=%llu", (unsigned long long)m->nr_inodes);
@@ -137,7 +137,7 @@ int explain_print(const struct sandbox_config *c, const struct filter_set *fs, c
                    "      rootfs and volume sources opened once and judged by what they are (not the host root or /run by\n"
                    "      identity, no kernel file system, device, FIFO or socket, no engine socket inside), their inodes\n"
                    "      remembered: the sandbox binds those inodes or nothing; no mount point through a symlink\n",
-                step++, c->rootfs ? c->rootfs : "(embedded)", (unsigned)config_host_uid(c, plan.root_host_id, euid));
+                step++, c->rootfs ? c->rootfs : "(embedded)", (unsigned)userns_host_uid(&plan, euid));
         fprintf(f, "  %2zu. compile seccomp %s (profile sha256 %s): stage 1 %zu insns, stage 2 %zu insns, bpf sha256 %s\n",
                 step++, profile_name, profile_sha256, fs->stage1.len / 8, fs->stage2.len / 8, fs->bpf_sha256);
         if (plan.stage1 == STAGE1_EXEC_ONLY)
@@ -153,12 +153,12 @@ int explain_print(const struct sandbox_config *c, const struct filter_set *fs, c
                         fprintf(f, "CLONE_%s|", ns[i].name);
         fprintf(f, "PIDFD[|INTO_CGROUP])\n");
         struct userns_maps m;
-        userns_maps(c, plan.root_host_id, euid, getegid(), &m);
+        userns_maps(&plan, euid, getegid(), &m);
         fprintf(f, "  %2zu. write setgroups=deny, uid_map \"%s\", gid_map \"%s\"\n", step++, one_line(m.uid_map),
                 one_line(m.gid_map));
         fprintf(f, "      host root: %s\n",
                 m.host_root_mapped ? "MAPPED (--weaken host-root: the old mapping, a negative control)" :
-                euid == 0 && m.setup_uid != 0 && c->uid != 0 ?
+                euid == 0 && m.setup_uid != 0 && plan.uid != 0 ?
                             "never mapped; inside 0 is not mapped either (the sandbox uid is the overflow id itself: setup runs as it)" :
                 euid == 0 ? "never mapped; inside 0 (denybox's setup, --user 0) is the overflow id " STR(SANDBOX_OVERFLOW_ID)
                             " (nobody); every host file whose owner is unmapped shows as " STR(SANDBOX_OVERFLOW_ID) :
@@ -178,7 +178,7 @@ int explain_print(const struct sandbox_config *c, const struct filter_set *fs, c
 
         fprintf(f, "\nmounts%s\n", plan.mounts_weakened_by >= 0 ? " (WEAKENED by a negative control)" : "");
         for (size_t i = 0; i < plan.n_mounts; i++)
-                explain_mount(c, &plan.mounts[i], f);
+                explain_mount(c, &plan, &plan.mounts[i], f);
 
         fprintf(f, "\nexec policy: denybox's own exec allowed once; every later execve/execveat %s",
                 !plan.exec_once ? "allowed (WEAKENED: --weaken exec-once)" :
@@ -186,7 +186,8 @@ int explain_print(const struct sandbox_config *c, const struct filter_set *fs, c
                 fs->exec.verdict == EXEC_VERDICT_KILL ? "kills the caller" : "fails with errno ");
         if (plan.exec_once && fs->exec.verdict == EXEC_VERDICT_ERRNO)
                 fprintf(f, "%d (%s)", fs->exec.errno_ret, strerror(fs->exec.errno_ret));
-        fprintf(f, "\nuser: %u:%u, %s, %s, hostname %s\n", (unsigned)c->uid, (unsigned)c->gid,
+        fprintf(f, "\nuser: %u:%u%s, %s, %s, hostname %s\n", (unsigned)plan.uid, (unsigned)plan.gid,
+                plan.uid != c->uid || plan.gid != c->gid ? " (WEAKENED: --weaken user; the probes expect the configured user)" : "",
                 sandbox_plan_has_step(&plan, STEP_KEEP_CAPABILITIES) ? "EVERY CAPABILITY KEPT" : "no capabilities",
                 sandbox_plan_has_step(&plan, STEP_SET_NO_NEW_PRIVS) ? "no_new_privs" : "NO no_new_privs",
                 sandbox_plan_has_step(&plan, STEP_SET_HOSTNAME) ? SANDBOX_HOSTNAME : "the host's");

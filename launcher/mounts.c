@@ -214,8 +214,8 @@ static int populate_embedded(const struct sandbox_config *c, const struct sandbo
         for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
                 if ((r = mkdir_in_root(root, dirs[i].path, dirs[i].mode)) < 0)
                         return dbx_error_set(err, -r, "cannot create %s in the embedded root: %s", dirs[i].path, strerror(-r));
-                if (dirs[i].sandbox_owned && fchownat(root, dirs[i].path + 1, c->uid, c->gid, AT_SYMLINK_NOFOLLOW) < 0)
-                        return dbx_error_set(err, errno, "cannot give %s to uid %u: %s", dirs[i].path, (unsigned)c->uid, strerror(errno));
+                if (dirs[i].sandbox_owned && fchownat(root, dirs[i].path + 1, p->uid, p->gid, AT_SYMLINK_NOFOLLOW) < 0)
+                        return dbx_error_set(err, errno, "cannot give %s to uid %u: %s", dirs[i].path, (unsigned)p->uid, strerror(errno));
         }
         for (size_t i = 1; i < p->n_mounts; i++) /* every mount point: the volumes', and the above */
                 if ((r = mkdir_in_root(root, p->mounts[i].target, 0755)) < 0)
@@ -311,7 +311,7 @@ uint64_t tmpfs_inodes(uint64_t size)
 }
 
 /* A fresh tmpfs of the mount table (mode, owner, size, nr_inodes) with the given attributes. */
-static int new_tmpfs(const struct sandbox_config *c, const struct sandbox_mount *m, uint64_t attr, int *ret, struct dbx_error *err)
+static int new_tmpfs(const struct sandbox_plan *p, const struct sandbox_mount *m, uint64_t attr, int *ret, struct dbx_error *err)
 {
         char mode[16], uid[16], gid[16], size[32], inodes[32];
         const char *opts[12];
@@ -320,8 +320,8 @@ static int new_tmpfs(const struct sandbox_config *c, const struct sandbox_mount 
         snprintf(mode, sizeof(mode), "%o", m->mode);
         opts[n++] = "mode", opts[n++] = mode;
         if (m->owned) {
-                snprintf(uid, sizeof(uid), "%u", (unsigned)c->uid);
-                snprintf(gid, sizeof(gid), "%u", (unsigned)c->gid);
+                snprintf(uid, sizeof(uid), "%u", (unsigned)p->uid);
+                snprintf(gid, sizeof(gid), "%u", (unsigned)p->gid);
                 opts[n++] = "uid", opts[n++] = uid, opts[n++] = "gid", opts[n++] = gid;
         }
         snprintf(size, sizeof(size), "%llu", (unsigned long long)m->size);
@@ -348,7 +348,7 @@ static int attach_root(const struct sandbox_config *c, const struct sandbox_plan
                 rootmnt = TAKE_FD(*src);
                 if ((r = set_attr(rootmnt, "", AT_EMPTY_PATH | AT_RECURSIVE, m->attr, err, "the --rootfs tree")) < 0)
                         return r;
-        } else if ((r = new_tmpfs(c, m, m->attr & ~(uint64_t)MOUNT_ATTR_RDONLY, &rootmnt, err)) < 0) {
+        } else if ((r = new_tmpfs(p, m, m->attr & ~(uint64_t)MOUNT_ATTR_RDONLY, &rootmnt, err)) < 0) {
                 return r;
         }
         if (move_mount(rootmnt, "", AT_FDCWD, STAGING_DIR, MOVE_MOUNT_F_EMPTY_PATH) < 0)
@@ -363,7 +363,7 @@ static int attach_root(const struct sandbox_config *c, const struct sandbox_plan
 }
 
 /* One mount of the table (after the root) onto its target inside the new root. */
-static int attach_mount(const struct sandbox_config *c, int root, const struct sandbox_mount *m, int *src,
+static int attach_mount(const struct sandbox_plan *p, int root, const struct sandbox_mount *m, int *src,
                         struct mount_sources *s, struct dbx_error *err)
 {
         _cleanup_close_ int fresh = -1;
@@ -377,7 +377,7 @@ static int attach_mount(const struct sandbox_config *c, int root, const struct s
         case MOUNT_DEV:
                 return build_dev(root, m->attr, s, err);
         case MOUNT_TMPFS:
-                if ((r = new_tmpfs(c, m, m->attr, &fresh, err)) < 0)
+                if ((r = new_tmpfs(p, m, m->attr, &fresh, err)) < 0)
                         return r;
                 return attach_at(root, fresh, m->target, err);
         case MOUNT_VOLUME:
@@ -402,7 +402,7 @@ int mounts_build_root(const struct sandbox_config *c, const struct sandbox_plan 
         if ((r = attach_root(c, p, &s->mounts[0], &root, err)) < 0)
                 return r;
         for (size_t i = 1; i < p->n_mounts; i++) {
-                if ((r = attach_mount(c, root, &p->mounts[i], &s->mounts[i], s, err)) < 0)
+                if ((r = attach_mount(p, root, &p->mounts[i], &s->mounts[i], s, err)) < 0)
                         return r;
                 /* what the masks will cover must be a procfs */
                 if (strcmp(p->mounts[i].target, "/proc") == 0 && (r = check_procfs(root, err)) < 0)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "preflight.h"
+#include "privs.h"
 #include "sandbox_plan.h"
 #include "sources.h"
 
@@ -175,8 +176,8 @@ static int check_volumes(const struct sandbox_config *c, struct dbx_error *err)
         uid_t euid = geteuid();
         struct sandbox_plan plan;
         sandbox_plan_make(c, &plan);
-        uid_t huid = config_host_uid(c, plan.root_host_id, euid);
-        gid_t hgid = config_host_gid(c, plan.root_host_id, euid, getegid());
+        uid_t huid = userns_host_uid(&plan, euid);
+        gid_t hgid = userns_host_gid(&plan, euid, getegid());
 
         for (size_t i = 0; i < c->n_volumes; i++) {
                 const struct volume *v = &c->volumes[i];

@@ -89,7 +89,7 @@ static int build_new_root(struct child_ctx *x, struct dbx_error *err)
         if ((r = mounts_capture(x->plan, &src, err)) < 0)
                 return r;
         /* every host source captured: only now leave the launcher's credentials */
-        if ((r = privs_become_setup_user(x->c, err)) < 0 || (r = mounts_build_root(x->c, x->plan, &src, &root, err)) < 0)
+        if ((r = privs_become_setup_user(x->plan, err)) < 0 || (r = mounts_build_root(x->c, x->plan, &src, &root, err)) < 0)
                 return r;
         return mounts_pivot(root, x->plan->mounts[0].attr, err);
 }
@@ -143,7 +143,7 @@ static int scrub_environment(struct child_ctx *x, struct dbx_error *err)
                     path[] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
         size_t n = 0;
 
-        x->envp[n++] = x->c->uid == 0 ? home_root : x->c->uid == SANDBOX_UID_DEFAULT ? home_nonroot : home_other;
+        x->envp[n++] = x->plan->uid == 0 ? home_root : x->plan->uid == SANDBOX_UID_DEFAULT ? home_nonroot : home_other;
         x->envp[n++] = hostname;
         x->envp[n++] = lang;
         x->envp[n++] = path;
@@ -182,12 +182,12 @@ static int set_rlimits(struct child_ctx *x, struct dbx_error *err)
 
 static int drop_privileges(struct child_ctx *x, struct dbx_error *err)
 {
-        return privs_drop(x->c, err);
+        return privs_drop(x->plan, err);
 }
 
 static int keep_capabilities(struct child_ctx *x, struct dbx_error *err)
 {
-        return privs_keep_all(x->c, err);
+        return privs_keep_all(x->plan, err);
 }
 
 /* Resolved inside the new root by fd: no symlink and no /proc magic link (/proc/self/fd/N, a
@@ -248,7 +248,7 @@ static int resolve_payload(struct child_ctx *x, struct dbx_error *err)
         if (stat(x->exec_path, &st) < 0)
                 return dbx_error_set(err, errno, "payload '%s': %s inside the sandbox", x->exec_path, strerror(errno));
         if (!S_ISREG(st.st_mode) || faccessat(AT_FDCWD, x->exec_path, X_OK, AT_EACCESS) < 0)
-                return dbx_error_set(err, EACCES, "payload '%s' is not an executable file for uid %u", x->exec_path, (unsigned)x->c->uid);
+                return dbx_error_set(err, EACCES, "payload '%s' is not an executable file for uid %u", x->exec_path, (unsigned)x->plan->uid);
         return 0;
 }
 
@@ -566,7 +566,7 @@ static int supervise_child(const struct sandbox_config *c, const struct sandbox_
         /* Into the v1 cgroups (and v2 where clone3 could not), map the uid/gid, then let it go on. */
         int r = cgroup_attach(&res->cg, pid, in_cgroup, err);
         if (r >= 0)
-                r = userns_write_maps(pid, c, plan->root_host_id, err);
+                r = userns_write_maps(pid, plan, err);
         char go = MSG_GO;
         if (r >= 0 && send(sync, &go, 1, MSG_NOSIGNAL) != 1)
                 r = dbx_error_set(err, EPIPE, "the sandbox's init died before setup");

@@ -68,6 +68,8 @@ void sandbox_plan_build(const struct sandbox_config *c, struct sandbox_plan *p)
                 /* (the cgroup namespace comes later: a step, once the child sits in its cgroups) */
                 .namespaces = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS,
                 .limits = c->limits,
+                .uid = c->uid,
+                .gid = c->gid,
                 .root_host_id = SANDBOX_OVERFLOW_ID, /* host root is never mapped (issue 9, item 2) */
                 .stage1 = STAGE1_FULL,
                 .exec_once = true,
@@ -248,8 +250,8 @@ void sandbox_plan_weaken(struct sandbox_plan *p, unsigned weaken)
         }
         if (WEAK(WEAKEN_HOST_ROOT)) /* as root, inside 0 is host root (the old mapping) */
                 p->root_host_id = 0;
-        /* WEAKEN_USER is the configuration's: the sandbox runs as 0 while the probes expect the
-         * configured user (config_parse) */
+        if (WEAK(WEAKEN_USER)) /* the payload runs as 0; the probes still expect the configured user */
+                p->uid = 0, p->gid = 0;
 #undef WEAK
 }
 

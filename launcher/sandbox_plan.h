@@ -96,6 +96,8 @@ struct sandbox_plan {
         struct sandbox_mount mounts[PLAN_MOUNTS_MAX]; /* in order; [0] is the root, volumes parents first */
         size_t n_mounts;
         struct limits limits;                      /* what the cgroups and rlimits enforce */
+        uid_t uid;                                 /* the sandbox user the payload runs as */
+        gid_t gid;
         uid_t root_host_id;                        /* as root: the host id inside 0 maps to */
         enum stage1_kind stage1;
         bool exec_once;                            /* the supervisor lets only denybox's own exec through */

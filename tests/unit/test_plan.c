@@ -7,6 +7,7 @@
 #include <sys/mount.h>
 
 #include "config.h"
+#include "privs.h"
 #include "sandbox.h"
 #include "sandbox_plan.h"
 #include "unit.h"
@@ -142,6 +143,27 @@ START_TEST(privileges)
 }
 END_TEST
 
+/* --weaken user: the payload runs as 0, while the configuration (what the probes expect) keeps the
+ * configured user; the host ids follow the plan's user. */
+START_TEST(user_and_host_ids)
+{
+        struct sandbox_plan p;
+        plan_for(&p, 0, false);
+        ck_assert_uint_eq(p.uid, 65532);
+        ck_assert_uint_eq(userns_host_uid(&p, 1000), 1000); /* unprivileged: to the caller */
+        ck_assert_uint_eq(userns_host_gid(&p, 1000, 100), 100);
+        if (userns_is_initial())
+                ck_assert_uint_eq(userns_host_uid(&p, 0), 65532); /* root: the sandbox uid maps to itself */
+        plan_for(&p, 1u << WEAKEN_USER, false);
+        ck_assert(p.uid == 0 && p.gid == 0);
+        if (userns_is_initial()) {
+                ck_assert_uint_eq(userns_host_uid(&p, 0), SANDBOX_OVERFLOW_ID); /* root: inside 0 is nobody */
+                plan_for(&p, 1u << WEAKEN_USER | 1u << WEAKEN_HOST_ROOT, false);
+                ck_assert_uint_eq(userns_host_uid(&p, 0), 0);
+        }
+}
+END_TEST
+
 int main(void)
 {
         Suite *s = suite_create("plan");
@@ -150,6 +172,7 @@ int main(void)
         tcase_add_test(tc, dropped_steps);
         tcase_add_test(tc, settings_and_mounts);
         tcase_add_test(tc, privileges);
+        tcase_add_test(tc, user_and_host_ids);
         suite_add_tcase(s, tc);
         return run_suite_tap(s);
 }
