@@ -107,7 +107,7 @@ int mounts_capture(const struct sandbox_plan *p, struct mount_sources *s, struct
                 case MOUNT_VOLUME:
                         r = clone_judged(m->source, "-v", false, m->volume, &s->mounts[i], err);
                         break;
-                case MOUNT_HOST_BIND:
+                case MOUNT_HOST_BIND: /* a negative control's: the host's own tree, as it is */
                         r = clone_tree(m->source, &s->mounts[i], err);
                         break;
                 case MOUNT_DEV:
