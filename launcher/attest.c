@@ -66,14 +66,14 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
 
         /* What the probe must find: the configured user, hostname and limits. */
         char uid[16], gid[16], pids[24], mem[24];
-        snprintf(uid, sizeof(uid), "%u", (unsigned)c->uid_expected);
-        snprintf(gid, sizeof(gid), "%u", (unsigned)c->gid_expected);
+        snprintf(uid, sizeof(uid), "%u", (unsigned)c->uid);
+        snprintf(gid, sizeof(gid), "%u", (unsigned)c->gid);
         snprintf(pids, sizeof(pids), "%lld", (long long)c->limits.pids);
         snprintf(mem, sizeof(mem), "%lld", (long long)(c->limits.memory >= 0 ? c->limits.memory : c->limits.memory_swap));
         char *argv[] = {(char *)"denybox-probe", (char *)"--uid", uid, (char *)"--gid", gid,
                         (char *)"--hostname", (char *)SANDBOX_HOSTNAME, (char *)"--pids-limit", pids,
                         (char *)"--memory", mem, NULL};
-        a.ctx = (struct probe_context){.uid = (unsigned)c->uid_expected, .gid = (unsigned)c->gid_expected,
+        a.ctx = (struct probe_context){.uid = (unsigned)c->uid, .gid = (unsigned)c->gid,
                                     .pids_limit = c->limits.pids,
                                     .memory = c->limits.memory >= 0 ? c->limits.memory : c->limits.memory_swap,
                                     .hostname = SANDBOX_HOSTNAME};

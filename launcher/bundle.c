@@ -4,6 +4,7 @@
 #include "attest.h"
 #include "outfile.h"
 #include "privs.h"
+#include "sandbox_plan.h"
 #include "sources.h"
 #include "seeds.h"
 #include "version.h"
@@ -11,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,16 +167,17 @@ static void step(yajl_gen g, const char *name, const char *result, const char *d
         yajl_gen_map_close(g);
 }
 
-/* The executed sequence, step by step.  The child's steps run in a fixed order and the first
- * failure is reported and ends the child, so the exec listener arriving means every child step
- * before it succeeded; the supervisor's log shows the single exec. */
+/* The executed sequence, step by step, in the order of the unweakened plan, each marked with the
+ * negative control that removed or changed it in the plan that ran.  The child's steps run in
+ * order and the first failure is reported and ends the child, so the exec listener arriving means
+ * every child step before it succeeded; the supervisor's log shows the single exec. */
 static void gen_steps(yajl_gen g, const struct attestation *a)
 {
-        const struct sandbox_config *c = a->c;
         const struct sandbox_result *res = &a->res;
+        struct sandbox_plan plan, unweakened;
         char d[512];
-        size_t n;
-        const struct sandbox_step *steps = sandbox_child_steps(&n);
+        sandbox_plan_make(a->c, &plan);
+        sandbox_plan_build(a->c, &unweakened);
         bool handed_off = res->sup.listener >= 0 || res->sup.n_log > 0;
 
         s(g, "steps");
@@ -187,30 +190,26 @@ static void gen_steps(yajl_gen g, const struct attestation *a)
         for (int l = 0; l < _LIMIT_MAX && k > 0 && (size_t)k < sizeof(d); l++)
                 k += snprintf(d + k, sizeof(d) - (size_t)k, " %s=%s", limit_kind_name((enum limit_kind)l),
                               limit_mech_label((enum limit_kind)l, res->cg.mech[l]));
-        step(g, "cgroups", config_weakened(c, WEAKEN_LIMITS) ? "skipped (--weaken limits)" : "ok", d);
-        snprintf(d, sizeof(d), "user mount ipc%s%s%s; cgroup namespace later%s", config_weakened(c, WEAKEN_PIDNS) ? "" : " pid",
-                 config_weakened(c, WEAKEN_NET) ? "" : " net", config_weakened(c, WEAKEN_UTS) ? "" : " uts",
-                 config_weakened(c, WEAKEN_CGROUPNS) ? " (skipped)" : "");
+        step(g, "cgroups", plan.step_weakened_by[STEP_SET_RLIMITS] == WEAKEN_LIMITS ? "skipped (--weaken limits)" : "ok", d);
+        snprintf(d, sizeof(d), "user mount ipc%s%s%s; cgroup namespace later%s", plan.namespaces & CLONE_NEWPID ? " pid" : "",
+                 plan.namespaces & CLONE_NEWNET ? " net" : "", plan.namespaces & CLONE_NEWUTS ? " uts" : "",
+                 sandbox_plan_has_step(&plan, STEP_ENTER_CGROUP_NAMESPACE) ? "" : " (skipped)");
         step(g, "clone", handed_off || res->established ? "ok" : "failed", d);
         step(g, "write_maps", handed_off ? "ok" : "failed", NULL);
         bool own = res->sup.n_log > 0 && res->sup.log[0].own_exec;
-        for (size_t i = 0; i < n; i++) {
+        bool after_handoff = false;
+        for (size_t i = 0; i < unweakened.n_steps; i++) {
+                enum sandbox_step_id id = unweakened.steps[i];
+                const struct sandbox_step *info = sandbox_step_info(id);
+                after_handoff = after_handoff || id == STEP_FORK_PAYLOAD;
                 /* the steps after the hand-off are proven by denybox's own exec arriving */
-                const char *r = (steps[i].after_handoff ? own : handed_off) ? "ok" : "not reached or failed";
+                const char *r = (after_handoff ? own : handed_off) ? "ok" : "not reached or failed";
                 char changed[96] = "";
-                if (steps[i].weakened_by >= 0 && config_weakened(c, (enum weaken_layer)steps[i].weakened_by)) {
-                        snprintf(changed, sizeof(changed), "weakened (--weaken %s)", weaken_name((enum weaken_layer)steps[i].weakened_by));
+                if (plan.step_weakened_by[id] >= 0) {
+                        snprintf(changed, sizeof(changed), "weakened (--weaken %s)", weaken_name((enum weaken_layer)plan.step_weakened_by[id]));
                         r = changed;
                 }
-                if (strcmp(steps[i].name, "build_new_root") == 0) {
-                        static const enum weaken_layer mount_layers[] = {WEAKEN_RO_ROOT, WEAKEN_RO_IN, WEAKEN_PIDNS, WEAKEN_DEV, WEAKEN_SYS, WEAKEN_TMP_NOEXEC};
-                        for (size_t m = 0; m < ELEMENTSOF(mount_layers); m++)
-                                if (config_weakened(c, mount_layers[m])) {
-                                        snprintf(changed, sizeof(changed), "weakened (--weaken %s)", weaken_name(mount_layers[m]));
-                                        r = changed;
-                                }
-                }
-                step(g, steps[i].name, r, steps[i].why);
+                step(g, info->name, r, info->why);
         }
         step(g, "exec_payload", own ? "ok" : "failed", own ? "the single exec the supervisor allowed" : NULL);
         snprintf(d, sizeof(d), res->timed_out ? "killed by the timeout" : res->exited ? "exit %d" : "killed by signal %d",
@@ -247,11 +246,13 @@ int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct
         yajl_gen_map_open(g);
         kv(g, "schema", BUNDLE_SCHEMA);
         kv(g, "run_id", a->run_id);
-        kb(g, "attestation", a->c->weaken == 0);
+        struct sandbox_plan plan; /* what was weakened is what the plan that ran says */
+        sandbox_plan_make(a->c, &plan);
+        kb(g, "attestation", plan.weakened == 0);
         s(g, "weakened");
         yajl_gen_array_open(g);
         for (int w = 0; w < _WEAKEN_MAX; w++)
-                if (config_weakened(a->c, (enum weaken_layer)w))
+                if ((plan.weakened >> w) & 1u)
                         s(g, weaken_name((enum weaken_layer)w));
         yajl_gen_array_close(g);
         gen_venue(g);
@@ -277,10 +278,10 @@ int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct
         kv(g, "kernel", a->kernel);
         s(g, "sandbox");
         yajl_gen_map_open(g);
-        ki(g, "uid", a->c->uid);
-        ki(g, "gid", a->c->gid);
+        ki(g, "uid", plan.uid); /* the user the payload ran as */
+        ki(g, "gid", plan.gid);
         struct userns_maps maps;
-        userns_maps(a->c, geteuid(), getegid(), &maps);
+        userns_maps(&plan, geteuid(), getegid(), &maps);
         kv(g, "uid_map", maps.uid_map);
         kv(g, "gid_map", maps.gid_map);
         /* issue 9 item 2: inside 0 maps to the overflow id as root, never to host root */

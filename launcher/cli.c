@@ -59,8 +59,6 @@ void config_init(struct sandbox_config *c)
         *c = (struct sandbox_config){
                 .uid = SANDBOX_UID_DEFAULT,
                 .gid = SANDBOX_GID_DEFAULT,
-                .uid_expected = SANDBOX_UID_DEFAULT,
-                .gid_expected = SANDBOX_GID_DEFAULT,
                 .tmp_size = TMPFS_SIZE_DEFAULT,
                 .stop_timeout_sec = STOP_TIMEOUT_DEFAULT,
                 .limits = {.pids = -1, .memory = -1, .memory_swap = -1, .cpus_milli = -1},
@@ -689,10 +687,6 @@ int config_parse(struct sandbox_config *c, int argc, char **argv, struct dbx_err
                 if (r < 0)
                         return r;
         }
-        c->uid_expected = c->uid;
-        c->gid_expected = c->gid;
-        if (config_weakened(c, WEAKEN_USER))
-                c->uid = c->gid = 0;
         c->argv = sub_argv + optind;
         c->argc = (size_t)(sub_argc - optind);
         if (c->command == CMD_SECCOMP && c->argc == 1) { /* after "--" */
@@ -711,19 +705,6 @@ bool config_profile_is_builtin(const char *ref)
         return !strchr(ref, '/') && !(n > 5 && strcmp(ref + n - 5, ".json") == 0);
 }
 
-uid_t config_host_uid(const struct sandbox_config *c, uid_t caller_euid)
-{
-        if (caller_euid != 0 || !userns_is_initial()) /* uid 0 of a nested namespace: its own id only */
-                return caller_euid;
-        return c->uid == 0 && !config_weakened(c, WEAKEN_HOST_ROOT) ? SANDBOX_OVERFLOW_ID : c->uid;
-}
-
-gid_t config_host_gid(const struct sandbox_config *c, uid_t caller_euid, gid_t caller_egid)
-{
-        if (caller_euid != 0 || !userns_is_initial())
-                return caller_egid;
-        return c->gid == 0 && !config_weakened(c, WEAKEN_HOST_ROOT) ? SANDBOX_OVERFLOW_ID : c->gid;
-}
 
 const struct volume *config_volume_at(const struct sandbox_config *c, const char *target)
 {

@@ -75,10 +75,8 @@ struct sandbox_config {
         size_t n_volumes;
         uint64_t tmp_size;            /* /tmp tmpfs size in bytes */
 
-        uid_t uid;                    /* inside the sandbox */
+        uid_t uid;                    /* inside the sandbox (what the probes expect; the plan's uid runs) */
         gid_t gid;
-        uid_t uid_expected;           /* what the probe must see (differs only under --weaken user) */
-        gid_t gid_expected;
         unsigned weaken;              /* bit set of enum weaken_layer */
 
         char *seccomp_profile;        /* path or builtin name; NULL: builtin "strict" */
@@ -125,11 +123,6 @@ int parse_size(const char *s, uint64_t *ret);
  * rather than a file? */
 bool config_profile_is_builtin(const char *ref);
 
-/* The host uid/gid the sandbox's uid/gid map to, given who runs denybox: the caller's own ids when
- * unprivileged; as root the same ids, except that inside 0 maps to SANDBOX_OVERFLOW_ID (host root
- * is never mapped; --weaken host-root, a negative control, maps it as the old code did). */
-uid_t config_host_uid(const struct sandbox_config *c, uid_t caller_euid);
-gid_t config_host_gid(const struct sandbox_config *c, uid_t caller_euid, gid_t caller_egid);
 
 static inline bool config_weakened(const struct sandbox_config *c, enum weaken_layer w)
 {

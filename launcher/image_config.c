@@ -226,12 +226,8 @@ int image_apply(struct sandbox_config *c, struct image *img, struct dbx_error *e
                 gid_t g = 0;
                 if ((r = resolve_user(img, ic->user, &u, &g, err)) < 0)
                         return r;
-                c->uid_expected = u;
-                c->gid_expected = g;
-                if (!config_weakened(c, WEAKEN_USER)) {
-                        c->uid = u;
-                        c->gid = g;
-                }
+                c->uid = u;
+                c->gid = g;
         }
         /* WorkingDir (created at unpack time, as docker does) */
         if (!c->workdir && ic->workdir && strcmp(ic->workdir, "/") != 0 && !(c->workdir = strdup(ic->workdir)))

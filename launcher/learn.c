@@ -428,8 +428,8 @@ static int record_probe(const struct sandbox_config *c, int probe_fd, const stru
         if (r < 0)
                 return r;
         char ids[4][24];
-        snprintf(ids[0], sizeof(ids[0]), "%u", (unsigned)c->uid_expected);
-        snprintf(ids[1], sizeof(ids[1]), "%u", (unsigned)c->gid_expected);
+        snprintf(ids[0], sizeof(ids[0]), "%u", (unsigned)c->uid);
+        snprintf(ids[1], sizeof(ids[1]), "%u", (unsigned)c->gid);
         snprintf(ids[2], sizeof(ids[2]), "%lld", (long long)c->limits.pids);
         snprintf(ids[3], sizeof(ids[3]), "%lld", (long long)(c->limits.memory >= 0 ? c->limits.memory : c->limits.memory_swap));
         char *argv[] = { (char *)"denybox-probe", (char *)"--uid", ids[0], (char *)"--gid", ids[1], (char *)"--hostname",

@@ -20,6 +20,7 @@
 #include "preflight.h"
 #include "relay.h"
 #include "sandbox.h"
+#include "sandbox_plan.h"
 #include "verify.h"
 #include "version.h"
 
@@ -402,9 +403,12 @@ int main(int argc, char **argv)
                 r = fail(EXIT_USAGE, &err);
                 goto out;
         }
-        /* Limits: a delegated systemd scope of its own where denybox needs one (re-executes). */
-        if ((c.command == CMD_RUN || c.command == CMD_ATTEST || c.command == CMD_LEARN) && !config_weakened(&c, WEAKEN_LIMITS))
-                cgroup_enter_scope(&c.limits, argv);
+        /* Limits: a delegated systemd scope of its own where the plan's limits need one (re-executes). */
+        if (c.command == CMD_RUN || c.command == CMD_ATTEST || c.command == CMD_LEARN) {
+                struct sandbox_plan plan;
+                sandbox_plan_make(&c, &plan);
+                cgroup_enter_scope(&plan.limits, argv);
+        }
 
         /* 2. the seccomp filters are compiled before any namespace exists */
         struct filter_host host = this_host();

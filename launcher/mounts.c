@@ -83,17 +83,14 @@ static int clone_judged(const char *path, const char *opt, bool rootfs, size_t s
         return 0;
 }
 
-int mounts_capture(const struct sandbox_config *c, struct mount_sources *s, struct dbx_error *err)
+int mounts_capture(const struct sandbox_plan *p, struct mount_sources *s, struct dbx_error *err)
 {
         int r;
 
-        s->rootfs = -1;
-        for (size_t i = 0; i < MAX_VOLUMES; i++)
-                s->volumes[i] = -1;
+        for (size_t i = 0; i < ELEMENTSOF(s->mounts); i++)
+                s->mounts[i] = -1;
         for (size_t i = 0; i < ELEMENTSOF(s->devnodes); i++)
                 s->devnodes[i] = -1;
-        for (size_t i = 0; i < ELEMENTSOF(s->host); i++)
-                s->host[i] = -1;
 
         /* Nothing we mount may propagate back to the host. */
         if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -101,26 +98,44 @@ int mounts_capture(const struct sandbox_config *c, struct mount_sources *s, stru
 
         /* --rootfs and the volumes: opened once here, judged again, compared with what the launcher
          * judged (sources.h), and that very fd cloned. */
-        if (c->rootfs && (r = clone_judged(c->rootfs, "--rootfs", true, MAX_VOLUMES, &s->rootfs, err)) < 0)
-                return r;
-        for (size_t i = 0; i < c->n_volumes; i++)
-                if ((r = clone_judged(c->volumes[i].source, "-v", false, i, &s->volumes[i], err)) < 0)
-                        return r;
-        for (size_t i = 0; sandbox_dev_nodes[i]; i++) {
-                char p[64];
-                snprintf(p, sizeof(p), "/dev/%s", sandbox_dev_nodes[i]);
-                if ((r = clone_tree(p, &s->devnodes[i], err)) < 0)
+        for (size_t i = 0; i < p->n_mounts; i++) {
+                const struct sandbox_mount *m = &p->mounts[i];
+                switch (m->kind) {
+                case MOUNT_ROOT_BIND:
+                        r = clone_judged(m->source, "--rootfs", true, MAX_VOLUMES, &s->mounts[i], err);
+                        break;
+                case MOUNT_VOLUME:
+                        r = clone_judged(m->source, "-v", false, m->volume, &s->mounts[i], err);
+                        break;
+                case MOUNT_HOST_BIND: /* a negative control's: the host's own tree, as it is */
+                        r = clone_tree(m->source, &s->mounts[i], err);
+                        break;
+                case MOUNT_DEV:
+                        r = 0;
+                        for (size_t k = 0; r >= 0 && sandbox_dev_nodes[k]; k++) {
+                                char path[64];
+                                snprintf(path, sizeof(path), "/dev/%s", sandbox_dev_nodes[k]);
+                                r = clone_tree(path, &s->devnodes[k], err);
+                        }
+                        break;
+                case MOUNT_ROOT_TMPFS:
+                case MOUNT_PROC:
+                case MOUNT_TMPFS:
+                        r = 0; /* made fresh */
+                        break;
+                }
+                if (r < 0)
                         return r;
         }
-        /* negative controls only: the host's own trees in place of denybox's */
-        static const struct {
-                enum weaken_layer w;
-                const char *path;
-        } host[] = {{WEAKEN_PIDNS, "/proc"}, {WEAKEN_DEV, "/dev"}, {WEAKEN_SYS, "/sys"}};
-        for (size_t i = 0; i < ELEMENTSOF(host); i++)
-                if (config_weakened(c, host[i].w) && (r = clone_tree(host[i].path, &s->host[i], err)) < 0)
-                        return r;
         return 0;
+}
+
+void mount_sources_close(struct mount_sources *s)
+{
+        for (size_t i = 0; i < ELEMENTSOF(s->mounts); i++)
+                closep(&s->mounts[i]);
+        for (size_t i = 0; i < ELEMENTSOF(s->devnodes); i++)
+                closep(&s->devnodes[i]);
 }
 
 /* A fresh filesystem (tmpfs, proc) as a detached mount with the given mount attributes. */
@@ -188,7 +203,7 @@ static int write_file_at(int dir, const char *name, const char *text, mode_t mod
 }
 
 /* The embedded root: the distroless skeleton and nothing else. */
-static int populate_embedded(const struct sandbox_config *c, int root, struct dbx_error *err)
+static int populate_embedded(const struct sandbox_config *c, const struct sandbox_plan *p, int root, struct dbx_error *err)
 {
         static const struct {
                 const char *path;
@@ -205,14 +220,12 @@ static int populate_embedded(const struct sandbox_config *c, int root, struct db
         for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
                 if ((r = mkdir_in_root(root, dirs[i].path, dirs[i].mode)) < 0)
                         return dbx_error_set(err, -r, "cannot create %s in the embedded root: %s", dirs[i].path, strerror(-r));
-                if (dirs[i].sandbox_owned && fchownat(root, dirs[i].path + 1, c->uid, c->gid, AT_SYMLINK_NOFOLLOW) < 0)
-                        return dbx_error_set(err, errno, "cannot give %s to uid %u: %s", dirs[i].path, (unsigned)c->uid, strerror(errno));
+                if (dirs[i].sandbox_owned && fchownat(root, dirs[i].path + 1, p->uid, p->gid, AT_SYMLINK_NOFOLLOW) < 0)
+                        return dbx_error_set(err, errno, "cannot give %s to uid %u: %s", dirs[i].path, (unsigned)p->uid, strerror(errno));
         }
-        if (config_weakened(c, WEAKEN_SYS) && (r = mkdir_in_root(root, "/sys", 0755)) < 0)
-                return dbx_error_set(err, -r, "cannot create /sys in the embedded root: %s", strerror(-r));
-        for (size_t i = 0; i < c->n_volumes; i++)
-                if ((r = mkdir_in_root(root, c->volumes[i].target, 0755)) < 0)
-                        return dbx_error_set(err, -r, "cannot create %s in the embedded root: %s", c->volumes[i].target, strerror(-r));
+        for (size_t i = 1; i < p->n_mounts; i++) /* every mount point: the volumes', and the above */
+                if ((r = mkdir_in_root(root, p->mounts[i].target, 0755)) < 0)
+                        return dbx_error_set(err, -r, "cannot create %s in the embedded root: %s", p->mounts[i].target, strerror(-r));
 
         /* A host /usr bound in (-v /usr:/usr:ro) brings programs that expect a merged-/usr layout:
          * /bin, /sbin, /lib, /lib64 as links into /usr, as on Debian and most distributions. */
@@ -254,13 +267,13 @@ static int attach_at(int root, int mnt, const char *path, struct dbx_error *err)
         return 0;
 }
 
-static int build_dev(int root, struct mount_sources *s, struct dbx_error *err)
+static int build_dev(int root, uint64_t attr, struct mount_sources *s, struct dbx_error *err)
 {
         static const char *const tmpfs_opts[] = {"mode", "0755", "size", "64k", "nr_inodes", "64", NULL};
         _cleanup_close_ int dev = -1;
         int r;
 
-        if ((r = new_fs("tmpfs", tmpfs_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODEV, &dev, err)) < 0)
+        if ((r = new_fs("tmpfs", tmpfs_opts, attr, &dev, err)) < 0)
                 return r;
         for (size_t i = 0; sandbox_dev_nodes[i]; i++) {
                 _cleanup_close_ int f = openat(dev, sandbox_dev_nodes[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
@@ -301,118 +314,114 @@ static int check_procfs(int root, struct dbx_error *err)
         return 0;
 }
 
-static int cmp_volume_depth(const void *a, const void *b)
-{
-        const struct volume *const *x = a, *const *y = b;
-        return strcmp((*x)->target, (*y)->target);
-}
-
 uint64_t tmpfs_inodes(uint64_t size)
 {
         return size / TMPFS_BYTES_PER_INODE > 64 ? size / TMPFS_BYTES_PER_INODE : 64;
 }
 
-int mounts_build_root(const struct sandbox_config *c, struct mount_sources *s, int *ret_root, struct dbx_error *err)
+/* A fresh tmpfs of the mount table (mode, owner, size, nr_inodes) with the given attributes. */
+static int new_tmpfs(const struct sandbox_plan *p, const struct sandbox_mount *m, uint64_t attr, int *ret, struct dbx_error *err)
 {
-        char size[32], inodes[32], uid[16], gid[16];
+        char mode[16], uid[16], gid[16], size[32], inodes[32];
+        const char *opts[12];
+        size_t n = 0;
+
+        snprintf(mode, sizeof(mode), "%o", m->mode);
+        opts[n++] = "mode", opts[n++] = mode;
+        if (m->owned) {
+                snprintf(uid, sizeof(uid), "%u", (unsigned)p->uid);
+                snprintf(gid, sizeof(gid), "%u", (unsigned)p->gid);
+                opts[n++] = "uid", opts[n++] = uid, opts[n++] = "gid", opts[n++] = gid;
+        }
+        snprintf(size, sizeof(size), "%llu", (unsigned long long)m->size);
+        opts[n++] = "size", opts[n++] = size;
+        if (m->nr_inodes) {
+                snprintf(inodes, sizeof(inodes), "%llu", (unsigned long long)m->nr_inodes);
+                opts[n++] = "nr_inodes", opts[n++] = inodes;
+        }
+        opts[n] = NULL;
+        return new_fs("tmpfs", opts, attr, ret, err);
+}
+
+/* The root itself, attached at the staging point: the --rootfs clone (every mount nested in it
+ * too, AT_RECURSIVE), or a fresh tmpfs populated with the embedded root (made read-only after the
+ * pivot, mounts_pivot). */
+static int attach_root(const struct sandbox_config *c, const struct sandbox_plan *p, int *src, int *ret_root,
+                       struct dbx_error *err)
+{
+        const struct sandbox_mount *m = &p->mounts[0];
+        _cleanup_close_ int rootmnt = -1;
         int r;
 
-        /* 1. the root itself: the host rootfs clone, or a fresh tmpfs for the embedded root */
-        _cleanup_close_ int rootmnt = -1;
-        if (s->rootfs >= 0) {
-                rootmnt = TAKE_FD(s->rootfs);
-                /* Every mount nested inside --rootfs too (AT_RECURSIVE): read-only, nosuid, nodev.
-                 * Only the mounts denybox attaches below (/out, /tmp, :rw volumes) are writable. */
-                uint64_t attr = (config_weakened(c, WEAKEN_RO_ROOT) ? 0 : MOUNT_ATTR_RDONLY) | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
-                if ((r = set_attr(rootmnt, "", AT_EMPTY_PATH | AT_RECURSIVE, attr, err, "the --rootfs tree")) < 0)
+        if (m->kind == MOUNT_ROOT_BIND) {
+                rootmnt = TAKE_FD(*src);
+                if ((r = set_attr(rootmnt, "", AT_EMPTY_PATH | AT_RECURSIVE, m->attr, err, "the --rootfs tree")) < 0)
                         return r;
-        } else {
-                static const char *const opts[] = {"mode", "0755", "size", "1m", "nr_inodes", "256", NULL};
-                if ((r = new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &rootmnt, err)) < 0)
-                        return r;
+        } else if ((r = new_tmpfs(p, m, m->attr & ~(uint64_t)MOUNT_ATTR_RDONLY, &rootmnt, err)) < 0) {
+                return r;
         }
         if (move_mount(rootmnt, "", AT_FDCWD, STAGING_DIR, MOVE_MOUNT_F_EMPTY_PATH) < 0)
                 return dbx_error_set(err, errno, "cannot attach the new root at %s: %s", STAGING_DIR, strerror(errno));
         _cleanup_close_ int root = open(STAGING_DIR, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (root < 0)
                 return dbx_error_set(err, errno, "cannot open the new root: %s", strerror(errno));
-        if (!c->rootfs && (r = populate_embedded(c, root, err)) < 0)
+        if (m->kind == MOUNT_ROOT_TMPFS && (r = populate_embedded(c, p, root, err)) < 0)
                 return r;
-
-        /* 2. a fresh procfs for the new pid namespace */
-        _cleanup_close_ int proc = -1;
-        if (s->host[0] >= 0)
-                r = attach_at(root, s->host[0], "/proc", err);
-        else if ((r = new_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &proc, err)) >= 0)
-                r = attach_at(root, proc, "/proc", err);
-        if (r < 0 || (r = check_procfs(root, err)) < 0)
-                return r;
-
-        /* 3. a minimal /dev */
-        if ((r = s->host[1] >= 0 ? attach_at(root, s->host[1], "/dev", err) : build_dev(root, s, err)) < 0)
-                return r;
-        if (s->host[2] >= 0 && (r = attach_at(root, s->host[2], "/sys", err)) < 0)
-                return r;
-
-        /* 4. /tmp: a small tmpfs, noexec,nosuid,nodev.  Its inodes are bounded too (issue 9, item 7):
-         * an empty file costs no page but about 1 KiB of host kernel memory (inode + dentry), so
-         * nr_inodes = size / 1 KiB (at least 64) keeps what empty files can pin at about size=. */
-        snprintf(size, sizeof(size), "%llu", (unsigned long long)c->tmp_size);
-        snprintf(inodes, sizeof(inodes), "%llu", (unsigned long long)tmpfs_inodes(c->tmp_size));
-        const char *tmp_opts[] = {"mode", "1777", "size", size, "nr_inodes", inodes, NULL};
-        if (config_weakened(c, WEAKEN_TMP_INODES)) /* negative control: the kernel's default (half of RAM in pages) */
-                tmp_opts[4] = NULL;
-        _cleanup_close_ int tmp = -1;
-        uint64_t tmp_attr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-                            (config_weakened(c, WEAKEN_TMP_NOEXEC) ? 0 : MOUNT_ATTR_NOEXEC);
-        if ((r = new_fs("tmpfs", tmp_opts, tmp_attr, &tmp, err)) < 0 || (r = attach_at(root, tmp, "/tmp", err)) < 0)
-                return r;
-
-        /* 5. /out without a volume: a throw-away tmpfs owned by the sandbox user (still noexec) */
-        if (!config_volume_at(c, "/out")) {
-                snprintf(uid, sizeof(uid), "%u", (unsigned)c->uid);
-                snprintf(gid, sizeof(gid), "%u", (unsigned)c->gid);
-                const char *out_opts[] = {"mode", "0755", "uid", uid, "gid", gid, "size", size, "nr_inodes", inodes, NULL};
-                if (config_weakened(c, WEAKEN_TMP_INODES))
-                        out_opts[8] = NULL;
-                _cleanup_close_ int out = -1;
-                if ((r = new_fs("tmpfs", out_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &out, err)) < 0 ||
-                    (r = attach_at(root, out, "/out", err)) < 0)
-                        return r;
-        }
-
-        /* 6. /in without a volume: an empty read-only tmpfs, so /in is always a read-only mount */
-        bool ro_in = !config_weakened(c, WEAKEN_RO_IN);
-        if (!config_volume_at(c, "/in")) {
-                static const char *const in_opts[] = {"mode", "0755", "size", "0", "nr_inodes", "1", NULL};
-                static const char *const rw_in_opts[] = {"mode", "1777", "size", "64k", NULL};
-                _cleanup_close_ int in = -1;
-                if ((r = new_fs("tmpfs", ro_in ? in_opts : rw_in_opts,
-                                (ro_in ? MOUNT_ATTR_RDONLY : 0) | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &in, err)) < 0 ||
-                    (r = attach_at(root, in, "/in", err)) < 0)
-                        return r;
-        }
-
-        /* 7. volumes, parents before children: ro ones recursively read-only, rw ones noexec */
-        const struct volume *order[MAX_VOLUMES];
-        for (size_t i = 0; i < c->n_volumes; i++)
-                order[i] = &c->volumes[i];
-        qsort(order, c->n_volumes, sizeof(order[0]), cmp_volume_depth);
-        for (size_t k = 0; k < c->n_volumes; k++) {
-                size_t i = (size_t)(order[k] - c->volumes);
-                const struct volume *v = &c->volumes[i];
-                bool writable = v->writable || (strcmp(v->target, "/in") == 0 && !ro_in);
-                uint64_t attr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (writable ? MOUNT_ATTR_NOEXEC : MOUNT_ATTR_RDONLY);
-                if ((r = set_attr(s->volumes[i], "", AT_EMPTY_PATH | AT_RECURSIVE, attr, err, v->target)) < 0 ||
-                    (r = attach_at(root, s->volumes[i], v->target, err)) < 0)
-                        return r;
-        }
-
         *ret_root = TAKE_FD(root);
         return 0;
 }
 
-int mounts_pivot(int root_fd, bool ro_root, struct dbx_error *err)
+/* One mount of the table (after the root) onto its target inside the new root. */
+static int attach_mount(const struct sandbox_plan *p, int root, const struct sandbox_mount *m, int *src,
+                        struct mount_sources *s, struct dbx_error *err)
+{
+        _cleanup_close_ int fresh = -1;
+        int r;
+
+        switch (m->kind) {
+        case MOUNT_PROC:
+                if ((r = new_fs("proc", NULL, m->attr, &fresh, err)) < 0)
+                        return r;
+                return attach_at(root, fresh, m->target, err);
+        case MOUNT_DEV:
+                return build_dev(root, m->attr, s, err);
+        case MOUNT_TMPFS:
+                if ((r = new_tmpfs(p, m, m->attr, &fresh, err)) < 0)
+                        return r;
+                return attach_at(root, fresh, m->target, err);
+        case MOUNT_VOLUME:
+                if ((r = set_attr(*src, "", AT_EMPTY_PATH | AT_RECURSIVE, m->attr, err, m->target)) < 0)
+                        return r;
+                return attach_at(root, *src, m->target, err);
+        case MOUNT_HOST_BIND:
+                return attach_at(root, *src, m->target, err);
+        case MOUNT_ROOT_BIND:
+        case MOUNT_ROOT_TMPFS:
+                break;
+        }
+        return dbx_error_set(err, EINVAL, "%s: a second root in the mount table", m->target);
+}
+
+int mounts_build_root(const struct sandbox_config *c, const struct sandbox_plan *p, struct mount_sources *s,
+                      int *ret_root, struct dbx_error *err)
+{
+        _cleanup_close_ int root = -1;
+        int r;
+
+        if ((r = attach_root(c, p, &s->mounts[0], &root, err)) < 0)
+                return r;
+        for (size_t i = 1; i < p->n_mounts; i++) {
+                if ((r = attach_mount(p, root, &p->mounts[i], &s->mounts[i], s, err)) < 0)
+                        return r;
+                /* what the masks will cover must be a procfs */
+                if (strcmp(p->mounts[i].target, "/proc") == 0 && (r = check_procfs(root, err)) < 0)
+                        return r;
+        }
+        *ret_root = TAKE_FD(root);
+        return 0;
+}
+
+int mounts_pivot(int root_fd, uint64_t root_attr, struct dbx_error *err)
 {
         if (fchdir(root_fd) < 0)
                 return dbx_error_set(err, errno, "cannot enter the new root: %s", strerror(errno));
@@ -423,7 +432,7 @@ int mounts_pivot(int root_fd, bool ro_root, struct dbx_error *err)
                 return dbx_error_set(err, errno, "cannot detach the old root: %s", strerror(errno));
         if (chdir("/") < 0)
                 return dbx_error_set(err, errno, "chdir /: %s", strerror(errno));
-        return set_attr(AT_FDCWD, "/", 0, (ro_root ? MOUNT_ATTR_RDONLY : 0) | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, err, "/");
+        return set_attr(AT_FDCWD, "/", 0, root_attr, err, "/");
 }
 
 int mounts_mask_proc(struct dbx_error *err)

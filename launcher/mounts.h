@@ -10,23 +10,25 @@
 
 #include "config.h"
 #include "error.h"
+#include "sandbox_plan.h"
 
 struct mount_sources {
-        int rootfs;                    /* clone of --rootfs, or -1 for the embedded root */
-        int volumes[MAX_VOLUMES];      /* clones of each -v source */
-        int devnodes[8];               /* clones of the host's /dev nodes */
-        int host[3];                   /* --weaken pidns/dev/sys: clones of the host's /proc, /dev, /sys */
+        int mounts[PLAN_MOUNTS_MAX];   /* per mount of the plan: the clone of its host source, or -1 */
+        int devnodes[8];               /* clones of the host's /dev nodes (MOUNT_DEV) */
 };
 
-/* Make every mount private, then capture each source as a detached recursive clone. */
-int mounts_capture(const struct sandbox_config *c, struct mount_sources *s, struct dbx_error *err);
+/* Make every mount private, then capture each host source of the plan's mount table (--rootfs,
+ * volumes, /dev nodes) as a detached recursive clone. */
+int mounts_capture(const struct sandbox_plan *p, struct mount_sources *s, struct dbx_error *err);
+void mount_sources_close(struct mount_sources *s);
 
-/* Build the new root and attach it at a staging point; returns an O_PATH fd of the new root. */
-int mounts_build_root(const struct sandbox_config *c, struct mount_sources *s, int *ret_root,
-                      struct dbx_error *err);
+/* Build the new root as the plan's mount table says and attach it at a staging point; returns an
+ * O_PATH fd of the new root. */
+int mounts_build_root(const struct sandbox_config *c, const struct sandbox_plan *p, struct mount_sources *s,
+                      int *ret_root, struct dbx_error *err);
 
-/* pivot_root into root_fd, detach the old root, remount / read-only (unless --weaken ro-root). */
-int mounts_pivot(int root_fd, bool ro_root, struct dbx_error *err);
+/* pivot_root into root_fd, detach the old root, set root_attr (MOUNT_ATTR_*) on the new /. */
+int mounts_pivot(int root_fd, uint64_t root_attr, struct dbx_error *err);
 
 /* Mask and make read-only the dangerous /proc paths (after the pivot). */
 int mounts_mask_proc(struct dbx_error *err);

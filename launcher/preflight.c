@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "preflight.h"
+#include "privs.h"
+#include "sandbox_plan.h"
 #include "sources.h"
 
 #include <errno.h>
@@ -172,8 +174,10 @@ static int check_rootfs(const struct sandbox_config *c, struct dbx_error *err)
 static int check_volumes(const struct sandbox_config *c, struct dbx_error *err)
 {
         uid_t euid = geteuid();
-        uid_t huid = config_host_uid(c, euid);
-        gid_t hgid = config_host_gid(c, euid, getegid());
+        struct sandbox_plan plan;
+        sandbox_plan_make(c, &plan);
+        uid_t huid = userns_host_uid(&plan, euid);
+        gid_t hgid = userns_host_gid(&plan, euid, getegid());
 
         for (size_t i = 0; i < c->n_volumes; i++) {
                 const struct volume *v = &c->volumes[i];

@@ -24,14 +24,13 @@ static int write_proc(pid_t pid, const char *file, const char *text, struct dbx_
         return 0;
 }
 
-/* As root, is inside id 0 mapped for denybox's own setup, and to which host id?  It maps to the
- * overflow id (host root under --weaken host-root), unless the sandbox id already maps there
- * (--user 65534): then setup runs as the sandbox id itself, as it does unprivileged. */
-static bool root_maps_zero(const struct sandbox_config *c, unsigned inside, unsigned host_of_inside, unsigned *ret_host)
+/* As root, is inside id 0 mapped for denybox's own setup, and to which host id?  It maps to
+ * root_host (the plan's: the overflow id), unless the sandbox id already maps there (--user
+ * 65534): then setup runs as the sandbox id itself, as it does unprivileged. */
+static bool root_maps_zero(unsigned root_host, unsigned inside, unsigned host_of_inside, unsigned *ret_host)
 {
-        unsigned zero = config_weakened(c, WEAKEN_HOST_ROOT) ? 0 : SANDBOX_OVERFLOW_ID;
-        *ret_host = zero;
-        return inside != 0 && host_of_inside != zero;
+        *ret_host = root_host;
+        return inside != 0 && host_of_inside != root_host;
 }
 
 /* The initial user namespace maps every id to itself: "0 0 4294967295".  Anywhere else (e.g. under
@@ -69,25 +68,39 @@ bool userns_root_is_parent_root(void)
         return false;
 }
 
-void userns_maps(const struct sandbox_config *c, uid_t euid, gid_t egid, struct userns_maps *m)
+uid_t userns_host_uid(const struct sandbox_plan *p, uid_t caller_euid)
 {
-        unsigned hu = config_host_uid(c, euid), hg = config_host_gid(c, euid, egid), zu, zg;
-        bool root = euid == 0 && userns_is_initial(); /* uid 0 of a nested namespace maps like any caller */
-        bool mu = root && root_maps_zero(c, c->uid, hu, &zu);
-        bool mg = root && root_maps_zero(c, c->gid, hg, &zg);
+        if (caller_euid != 0 || !userns_is_initial()) /* uid 0 of a nested namespace: its own id only */
+                return caller_euid;
+        return p->uid == 0 ? p->root_host_id : p->uid;
+}
 
-        snprintf(m->uid_map, sizeof(m->uid_map), "%u %u 1\n", (unsigned)c->uid, hu);
+gid_t userns_host_gid(const struct sandbox_plan *p, uid_t caller_euid, gid_t caller_egid)
+{
+        if (caller_euid != 0 || !userns_is_initial())
+                return caller_egid;
+        return p->gid == 0 ? (gid_t)p->root_host_id : p->gid;
+}
+
+void userns_maps(const struct sandbox_plan *p, uid_t euid, gid_t egid, struct userns_maps *m)
+{
+        unsigned hu = userns_host_uid(p, euid), hg = userns_host_gid(p, euid, egid), zu, zg;
+        bool root = euid == 0 && userns_is_initial(); /* uid 0 of a nested namespace maps like any caller */
+        bool mu = root && root_maps_zero(p->root_host_id, p->uid, hu, &zu);
+        bool mg = root && root_maps_zero(p->root_host_id, p->gid, hg, &zg);
+
+        snprintf(m->uid_map, sizeof(m->uid_map), "%u %u 1\n", (unsigned)p->uid, hu);
         if (mu)
                 snprintf(m->uid_map + strlen(m->uid_map), sizeof(m->uid_map) - strlen(m->uid_map), "0 %u 1\n", zu);
-        snprintf(m->gid_map, sizeof(m->gid_map), "%u %u 1\n", (unsigned)c->gid, hg);
+        snprintf(m->gid_map, sizeof(m->gid_map), "%u %u 1\n", (unsigned)p->gid, hg);
         if (mg)
                 snprintf(m->gid_map + strlen(m->gid_map), sizeof(m->gid_map) - strlen(m->gid_map), "0 %u 1\n", zg);
-        m->setup_uid = mu ? 0 : c->uid;
-        m->setup_gid = mg ? 0 : c->gid;
+        m->setup_uid = mu ? 0 : p->uid;
+        m->setup_gid = mg ? 0 : p->gid;
         m->host_root_mapped = root && ((mu && zu == 0) || hu == 0);
 }
 
-int userns_write_maps(pid_t child, const struct sandbox_config *c, struct dbx_error *err)
+int userns_write_maps(pid_t child, const struct sandbox_plan *p, struct dbx_error *err)
 {
         struct userns_maps m;
         int r;
@@ -97,7 +110,7 @@ int userns_write_maps(pid_t child, const struct sandbox_config *c, struct dbx_er
                                      "denybox runs as uid 0 of a user namespace whose uid 0 is its parent's root (unshare -r): "
                                      "the sandbox user could only be that root; run denybox as root directly, or as an "
                                      "unprivileged user");
-        userns_maps(c, geteuid(), getegid(), &m);
+        userns_maps(p, geteuid(), getegid(), &m);
         /* setgroups must be denied before an unprivileged gid_map; the child never needs it. */
         if ((r = write_proc(child, "setgroups", "deny", err)) < 0 ||
             (r = write_proc(child, "uid_map", m.uid_map, err)) < 0 ||
@@ -106,24 +119,22 @@ int userns_write_maps(pid_t child, const struct sandbox_config *c, struct dbx_er
         return 0;
 }
 
-int privs_become_setup_user(const struct sandbox_config *c, struct dbx_error *err)
+int privs_become_setup_user(const struct sandbox_plan *p, struct dbx_error *err)
 {
         /* Inside 0 where the parent mapped it (root), else the sandbox ids (unprivileged, or
          * --user 65534 as root): setresuid to an unmapped id fails with EINVAL. */
-        if (setresgid(0, 0, 0) < 0 && (errno != EINVAL || setresgid(c->gid, c->gid, c->gid) < 0))
+        if (setresgid(0, 0, 0) < 0 && (errno != EINVAL || setresgid(p->gid, p->gid, p->gid) < 0))
                 return dbx_error_set(err, errno, "cannot switch to a mapped gid inside the user namespace: %s", strerror(errno));
-        if (setresuid(0, 0, 0) < 0 && (errno != EINVAL || setresuid(c->uid, c->uid, c->uid) < 0))
+        if (setresuid(0, 0, 0) < 0 && (errno != EINVAL || setresuid(p->uid, p->uid, p->uid) < 0))
                 return dbx_error_set(err, errno, "cannot switch to a mapped uid inside the user namespace: %s", strerror(errno));
         return 0;
 }
 
-/* --weaken caps: the negative control keeps every capability of the user namespace, and makes
- * them survive the exec (inheritable + ambient), securebits unlocked. */
-static int privs_keep_all(const struct sandbox_config *c, struct dbx_error *err)
+int privs_keep_all(const struct sandbox_plan *p, struct dbx_error *err)
 {
-        if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 || setresgid(c->gid, c->gid, c->gid) < 0 ||
-            setresuid(c->uid, c->uid, c->uid) < 0)
-                return dbx_error_set(err, errno, "--weaken caps: cannot switch user: %s", strerror(errno));
+        if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 || setresgid(p->gid, p->gid, p->gid) < 0 ||
+            setresuid(p->uid, p->uid, p->uid) < 0)
+                return dbx_error_set(err, errno, "keep_capabilities (a negative control): cannot switch user: %s", strerror(errno));
         cap_t all = cap_get_proc();
         if (!all)
                 return dbx_error_set(err, errno, "cap_get_proc: %s", strerror(errno));
@@ -137,15 +148,12 @@ static int privs_keep_all(const struct sandbox_config *c, struct dbx_error *err)
         for (int i = 0; r == 0 && i < n; i++)
                 r = cap_set_ambient(v[i], CAP_SET);
         if (r < 0)
-                return dbx_error_set(err, errno, "--weaken caps: cannot keep the capabilities: %s", strerror(errno));
+                return dbx_error_set(err, errno, "keep_capabilities (a negative control): cannot keep the capabilities: %s", strerror(errno));
         return 0;
 }
 
-int privs_drop(const struct sandbox_config *c, struct dbx_error *err)
+int privs_drop(const struct sandbox_plan *p, struct dbx_error *err)
 {
-        if (config_weakened(c, WEAKEN_CAPS))
-                return privs_keep_all(c, err);
-
         /* Lock the securebits first: no root magic, no setuid fixups, no ambient raising, ever. */
         unsigned bits = SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
                         SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |
@@ -160,10 +168,10 @@ int privs_drop(const struct sandbox_config *c, struct dbx_error *err)
         if (cap_reset_ambient() < 0)
                 return dbx_error_set(err, errno, "cannot clear the ambient set: %s", strerror(errno));
 
-        if (setresgid(c->gid, c->gid, c->gid) < 0)
-                return dbx_error_set(err, errno, "cannot switch to gid %u: %s", (unsigned)c->gid, strerror(errno));
-        if (setresuid(c->uid, c->uid, c->uid) < 0)
-                return dbx_error_set(err, errno, "cannot switch to uid %u: %s", (unsigned)c->uid, strerror(errno));
+        if (setresgid(p->gid, p->gid, p->gid) < 0)
+                return dbx_error_set(err, errno, "cannot switch to gid %u: %s", (unsigned)p->gid, strerror(errno));
+        if (setresuid(p->uid, p->uid, p->uid) < 0)
+                return dbx_error_set(err, errno, "cannot switch to uid %u: %s", (unsigned)p->uid, strerror(errno));
 
         /* With NO_SETUID_FIXUP the sets survived setresuid: empty them explicitly. */
         cap_t none = cap_init();

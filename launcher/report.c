@@ -11,6 +11,7 @@
 
 #include "attest.h"
 #include "escape.h"
+#include "sandbox_plan.h"
 #include "seeds.h"
 
 /* Markdown text from anywhere (a probe's output, a path): one table cell or one line.  A '|'
@@ -126,7 +127,9 @@ int report_markdown(const struct attestation *a, char **ret, size_t *ret_len, st
         fprintf(f, "- seccomp profile: %s, sha256 `%s`\n", a->profile_name, a->profile_sha256);
         fprintf(f, "- compiled filter (BPF) sha256: `%s`\n", a->fs->bpf_sha256);
         fprintf(f, "- run id: `%s`\n", a->run_id);
-        fprintf(f, "- sandbox user: %u:%u\n\n", (unsigned)a->c->uid, (unsigned)a->c->gid);
+        struct sandbox_plan plan; /* the user the payload ran as */
+        sandbox_plan_make(a->c, &plan);
+        fprintf(f, "- sandbox user: %u:%u\n\n", (unsigned)plan.uid, (unsigned)plan.gid);
         fprintf(f, "| Probe | Verdict | errno | Observed | Layer | Matrix |\n|---|---|---|---|---|---|\n");
         for (size_t i = 0; i < a->n_rows; i++) {
                 const struct verdict_row *r = &a->rows[i];

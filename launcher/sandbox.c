@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The isolation sequence.  A reviewer reads sandbox_child() (inside) and sandbox_run() (outside)
- * and nothing else first: each line is one named step, in the order of DESIGN.md. */
+/* The isolation sequence.  A reviewer reads the step table (inside, in the order of DESIGN.md),
+ * sandbox_child() and sandbox_run() (outside) and nothing else first.  What runs is the plan
+ * (sandbox_plan.h): its steps, its mount table, its settings; no step here knows of the test-only
+ * negative controls, which only edit the plan (sandbox_plan.c). */
 #include "sandbox.h"
 
 #include <errno.h>
@@ -33,14 +35,11 @@
 #include "privs.h"
 #include "protocol.h"
 #include "relay.h"
-
-/* (the cgroup namespace comes later: enter_cgroup_namespace) */
-#define SANDBOX_NAMESPACES \
-        (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
-
+#include "sandbox_plan.h"
 
 struct child_ctx {
         const struct sandbox_config *c;
+        const struct sandbox_plan *plan;
         const struct filter_set *fs;
         const struct sandbox_payload *p;
         const struct cgroup_plan *cg;
@@ -54,6 +53,7 @@ struct child_ctx {
 /* ---- child steps ------------------------------------------------------------------------- */
 
 static __attribute__((noreturn)) void child_fail(int sync, enum setup_status st, const struct dbx_error *err);
+static int run_steps(struct child_ctx *x, const enum sandbox_step_id *steps, size_t n, struct dbx_error *err);
 
 static int wait_for_maps(struct child_ctx *x, struct dbx_error *err)
 {
@@ -74,48 +74,34 @@ static int set_parent_death_signal(struct child_ctx *x, struct dbx_error *err)
  * happen after the clone, so a CLONE_NEWCGROUP at clone time would be rooted above them). */
 static int enter_cgroup_namespace(struct child_ctx *x, struct dbx_error *err)
 {
-        if (config_weakened(x->c, WEAKEN_CGROUPNS))
-                return 0;
         if (unshare(CLONE_NEWCGROUP) < 0)
                 return dbx_error_set(err, errno, "cannot create the cgroup namespace: %s", strerror(errno));
         return 0;
 }
 
+/* The plan's mount table: every host source captured, then the root built from it, pivoted
+ * into, and the root's own flags set on /. */
 static int build_new_root(struct child_ctx *x, struct dbx_error *err)
 {
-        struct mount_sources src;
-        int r, root = -1;
+        __attribute__((cleanup(mount_sources_close))) struct mount_sources src;
+        _cleanup_close_ int root = -1;
+        int r;
 
-        r = mounts_capture(x->c, &src, err);
-        if (r >= 0) /* every host source captured: only now leave the launcher's credentials */
-                r = privs_become_setup_user(x->c, err);
-        if (r >= 0)
-                r = mounts_build_root(x->c, &src, &root, err);
-        if (r >= 0)
-                r = mounts_pivot(root, !config_weakened(x->c, WEAKEN_RO_ROOT), err);
-        if (root >= 0)
-                close(root);
-        for (size_t i = 0; i < MAX_VOLUMES; i++)
-                closep(&src.volumes[i]);
-        for (size_t i = 0; i < ELEMENTSOF(src.devnodes); i++)
-                closep(&src.devnodes[i]);
-        for (size_t i = 0; i < ELEMENTSOF(src.host); i++)
-                closep(&src.host[i]);
-        closep(&src.rootfs);
-        return r;
+        if ((r = mounts_capture(x->plan, &src, err)) < 0)
+                return r;
+        /* every host source captured: only now leave the launcher's credentials */
+        if ((r = privs_become_setup_user(x->plan, err)) < 0 || (r = mounts_build_root(x->c, x->plan, &src, &root, err)) < 0)
+                return r;
+        return mounts_pivot(root, x->plan->mounts[0].attr, err);
 }
 
 static int mask_proc(struct child_ctx *x, struct dbx_error *err)
 {
-        if (config_weakened(x->c, WEAKEN_PROC_MASK))
-                return 0;
         return mounts_mask_proc(err);
 }
 
 static int set_hostname(struct child_ctx *x, struct dbx_error *err)
 {
-        if (config_weakened(x->c, WEAKEN_UTS))
-                return 0;
         if (sethostname(SANDBOX_HOSTNAME, strlen(SANDBOX_HOSTNAME)) < 0)
                 return dbx_error_set(err, errno, "sethostname: %s", strerror(errno));
         return 0;
@@ -123,8 +109,6 @@ static int set_hostname(struct child_ctx *x, struct dbx_error *err)
 
 static int new_session(struct child_ctx *x, struct dbx_error *err)
 {
-        if (config_weakened(x->c, WEAKEN_SESSION))
-                return 0;
         if (setsid() < 0)
                 return dbx_error_set(err, errno, "setsid: %s", strerror(errno));
         return 0;
@@ -132,7 +116,7 @@ static int new_session(struct child_ctx *x, struct dbx_error *err)
 
 static int connect_stdio(struct child_ctx *x, struct dbx_error *err)
 {
-        if (config_weakened(x->c, WEAKEN_STDIO)) { /* the caller's own 0/1/2 (attest's capture stays) */
+        if (x->plan->stdio == STDIO_INHERIT) { /* the caller's own 0/1/2 (attest's capture stays) */
                 struct relay_pipe *out = &x->stdio->p[STDOUT_FILENO];
                 if (x->capture && dup2(out->child, STDOUT_FILENO) < 0)
                         return dbx_error_set(err, errno, "dup2: %s", strerror(errno));
@@ -148,8 +132,6 @@ static int connect_stdio(struct child_ctx *x, struct dbx_error *err)
  * memfd are needed until the exec itself). */
 static int close_other_fds(struct child_ctx *x, struct dbx_error *err)
 {
-        if (config_weakened(x->c, WEAKEN_FDS))
-                return 0;
         if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
                 return dbx_error_set(err, errno, "close_range: %s", strerror(errno));
         return 0;
@@ -162,7 +144,7 @@ static int scrub_environment(struct child_ctx *x, struct dbx_error *err)
                     path[] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
         size_t n = 0;
 
-        x->envp[n++] = x->c->uid == 0 ? home_root : x->c->uid == SANDBOX_UID_DEFAULT ? home_nonroot : home_other;
+        x->envp[n++] = x->plan->uid == 0 ? home_root : x->plan->uid == SANDBOX_UID_DEFAULT ? home_nonroot : home_other;
         x->envp[n++] = hostname;
         x->envp[n++] = lang;
         x->envp[n++] = path;
@@ -178,7 +160,7 @@ static int scrub_environment(struct child_ctx *x, struct dbx_error *err)
                         n++;
         }
         x->envp[n] = NULL;
-        if (config_weakened(x->c, WEAKEN_ENV)) { /* the caller's whole environment, then ours */
+        if (x->plan->env == ENV_INHERIT) { /* the caller's whole environment, then ours */
                 extern char **environ;
                 size_t k = 0;
                 for (char **e = environ; *e && k + n < ELEMENTSOF(x->envp) - 1; e++)
@@ -196,14 +178,17 @@ static int set_rlimits(struct child_ctx *x, struct dbx_error *err)
         if (setrlimit(RLIMIT_CORE, &core) < 0)
                 return dbx_error_set(err, errno, "RLIMIT_CORE: %s", strerror(errno));
         /* the limits no cgroup could take: RLIMIT_NPROC, RLIMIT_AS */
-        return cgroup_apply_rlimits(&x->c->limits, x->cg, err);
+        return cgroup_apply_rlimits(&x->plan->limits, x->cg, err);
 }
 
 static int drop_privileges(struct child_ctx *x, struct dbx_error *err)
 {
-        if (config_weakened(x->c, WEAKEN_NNP))
-                return 0; /* without no_new_privs, seccomp needs CAP_SYS_ADMIN: dropped after it */
-        return privs_drop(x->c, err);
+        return privs_drop(x->plan, err);
+}
+
+static int keep_capabilities(struct child_ctx *x, struct dbx_error *err)
+{
+        return privs_keep_all(x->plan, err);
 }
 
 /* Resolved inside the new root by fd: no symlink and no /proc magic link (/proc/self/fd/N, a
@@ -226,16 +211,13 @@ static int enter_workdir(struct child_ctx *x, struct dbx_error *err)
  * seccomp (a profile may deny prctl): nobody reads init's memory or its fds (/proc/1/fd). */
 static int set_not_dumpable(struct child_ctx *x, struct dbx_error *err)
 {
-        /* (--weaken init makes it dumpable on purpose) */
-        if (prctl(PR_SET_DUMPABLE, config_weakened(x->c, WEAKEN_INIT) ? 1 : 0, 0, 0, 0) < 0)
+        if (prctl(PR_SET_DUMPABLE, x->plan->dumpable ? 1 : 0, 0, 0, 0) < 0)
                 return dbx_error_set(err, errno, "PR_SET_DUMPABLE: %s", strerror(errno));
         return 0;
 }
 
 static int set_no_new_privs(struct child_ctx *x, struct dbx_error *err)
 {
-        if (config_weakened(x->c, WEAKEN_NNP))
-                return 0;
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 return dbx_error_set(err, errno, "PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
         return 0;
@@ -267,14 +249,14 @@ static int resolve_payload(struct child_ctx *x, struct dbx_error *err)
         if (stat(x->exec_path, &st) < 0)
                 return dbx_error_set(err, errno, "payload '%s': %s inside the sandbox", x->exec_path, strerror(errno));
         if (!S_ISREG(st.st_mode) || faccessat(AT_FDCWD, x->exec_path, X_OK, AT_EACCESS) < 0)
-                return dbx_error_set(err, EACCES, "payload '%s' is not an executable file for uid %u", x->exec_path, (unsigned)x->c->uid);
+                return dbx_error_set(err, EACCES, "payload '%s' is not an executable file for uid %u", x->exec_path, (unsigned)x->plan->uid);
         return 0;
 }
 
 /* Stage 1 (execve/execveat -> notify, and the always-on argument guards: no CLONE_NEW*, no
  * terminal injection), its listener handed to the parent while sendmsg is still allowed.  Loaded
- * before the fork, so it covers init and the payload alike.  The test-only --weaken seccomp keeps
- * exec-once only: stage 1 without its guards (and no stage 2, load_profile). */
+ * before the fork, so it covers init and the payload alike.  The plan says which stage 1: the
+ * full one, or exec-once only (a negative control, which drops stage 2 too). */
 static int load_exec_notify(struct child_ctx *x, struct dbx_error *err)
 {
         /* learn: the recording filter (learn.h) takes stage 1's listener; stage 1's always-on
@@ -284,9 +266,9 @@ static int load_exec_notify(struct child_ctx *x, struct dbx_error *err)
         struct bpf_blob recording = {.data = (uint8_t *)rec, .len = sizeof(rec)};
         if (x->p->record)
                 learn_filter_build(x->sync, rec);
-        const struct bpf_blob *stage1 = x->p->record                        ? &recording
-                                        : config_weakened(x->c, WEAKEN_SECCOMP) ? &x->fs->stage1_exec_only
-                                                                                : &x->fs->stage1;
+        const struct bpf_blob *stage1 = x->p->record                           ? &recording
+                                        : x->plan->stage1 == STAGE1_EXEC_ONLY ? &x->fs->stage1_exec_only
+                                                                               : &x->fs->stage1;
         int listener = bpf_blob_load(stage1, SECCOMP_FILTER_FLAG_NEW_LISTENER, err);
         if (listener < 0)
                 return dbx_error_wrap(err, "cannot load seccomp stage 1");
@@ -299,13 +281,14 @@ static int load_exec_notify(struct child_ctx *x, struct dbx_error *err)
                 return dbx_error_wrap(err, "cannot hand the exec listener to the supervisor");
         /* learn: stage 1's guards, once the supervisor holds the listener (this seccomp() call is
          * itself notified, and answered only from now on) */
-        if (x->p->record && !config_weakened(x->c, WEAKEN_SECCOMP) && bpf_blob_load(&x->fs->stage1_guards, 0, err) < 0)
+        if (x->p->record && x->plan->stage1 == STAGE1_FULL && bpf_blob_load(&x->fs->stage1_guards, 0, err) < 0)
                 return dbx_error_wrap(err, "cannot load stage 1's guards");
         return 0;
 }
 
-/* pid 1 stays as init and never returns from here: it closes every fd but the sync socket, puts
- * itself under its own small fixed filter (no profile can take wait4 or sigtimedwait from it),
+/* pid 1 stays as init and never returns from here: it closes every fd but the sync socket, runs
+ * the plan's init steps (none, unless a negative control moved some there), puts itself under its
+ * own small fixed filter (no profile can take wait4 or sigtimedwait from it),
  * then reaps and forwards.  Its child goes on to become the payload.  The signals init waits for
  * were blocked by the launcher before the clone and SIGCHLD is blocked before the fork, so none
  * is lost and a payload that exits at once is never missed. */
@@ -320,14 +303,13 @@ static int fork_payload(struct child_ctx *x, struct dbx_error *err)
         if (payload == 0) /* dies with init; set before the profile, which may deny prctl */
                 return prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ? dbx_error_set(err, errno, "PR_SET_PDEATHSIG: %s", strerror(errno)) : 0;
 
-        int r = init_close_fds(x->sync);
-        if (r >= 0 && config_weakened(x->c, WEAKEN_NNP)) /* the caps stage 1 needed without nnp, dropped */
-                r = privs_drop(x->c, err) < 0 ? -1 : prctl(PR_SET_DUMPABLE, config_weakened(x->c, WEAKEN_INIT), 0, 0, 0);
+        int r = init_close_fds(x->sync) < 0 ? dbx_error_set(err, errno, "init could not close its fds: %s", strerror(errno)) : 0;
         if (r >= 0)
-                r = init_filter_load(); /* (sets no_new_privs in init itself: init never execs) */
+                r = run_steps(x, x->plan->init_steps, x->plan->n_init_steps, err);
+        if (r >= 0 && init_filter_load() < 0) /* (sets no_new_privs in init itself: init never execs) */
+                r = dbx_error_set(err, errno, "init could not be set up: %s", strerror(errno));
         if (r < 0) {
                 kill(payload, SIGKILL);
-                dbx_error_set(err, errno, "init could not be set up: %s", strerror(errno));
                 child_fail(x->sync, SETUP_FAILED, err);
         }
         init_loop(payload, x->sync);
@@ -336,10 +318,8 @@ static int fork_payload(struct child_ctx *x, struct dbx_error *err)
 /* Stage 2, the profile, in the payload only, stacked on stage 1. */
 static int load_profile(struct child_ctx *x, struct dbx_error *err)
 {
-        if (!config_weakened(x->c, WEAKEN_SECCOMP) && bpf_blob_load(&x->fs->stage2, x->fs->stage2_flags, err) < 0)
+        if (bpf_blob_load(&x->fs->stage2, x->fs->stage2_flags, err) < 0)
                 return dbx_error_wrap(err, "cannot load seccomp stage 2");
-        if (config_weakened(x->c, WEAKEN_NNP))
-                return privs_drop(x->c, err);
         return 0;
 }
 
@@ -367,42 +347,50 @@ static __attribute__((noreturn)) void child_fail(int sync, enum setup_status st,
 
 typedef int (*child_step_fn)(struct child_ctx *x, struct dbx_error *err);
 
-/* The inside of the sequence: DESIGN.md steps 4-10, one named step a line, each with what it
- * denies and why it sits there.  `denybox explain` prints this same table. */
+/* The inside of the sequence: DESIGN.md steps 4-10, one named step a line, in the order they run,
+ * each with what it denies and why it sits there.  The plan (sandbox_plan.h) lists which of them
+ * run; `denybox explain` prints this same table. */
 static const struct {
         child_step_fn fn;
         struct sandbox_step info;
-} child_steps[] = {
-        {set_parent_death_signal, {"set_parent_death_signal", "die with the launcher, from the first instruction", -1}},
-        {wait_for_maps, {"wait_for_maps", "the parent writes the uid/gid maps before the child acts", -1}},
-        {enter_cgroup_namespace, {"enter_cgroup_namespace", "a cgroup namespace rooted at the sandbox's own cgroups", WEAKEN_CGROUPNS}},
-        {build_new_root, {"build_new_root", "private mounts; rootfs, /proc, /dev, /tmp, /in ro, /out; pivot_root; old root detached; / ro", -1}},
-        {mask_proc, {"mask_proc", "kcore, keys, timer_list, ... masked; sys, sysrq-trigger, irq, bus, fs read-only", WEAKEN_PROC_MASK}},
-        {set_hostname, {"set_hostname", "the host's name does not leak (own UTS namespace)", WEAKEN_UTS}},
-        {new_session, {"new_session", "setsid: no controlling terminal, so no TIOCSTI into the caller's tty", WEAKEN_SESSION}},
-        {connect_stdio, {"connect_stdio", "0/1/2 are denybox's pipes, relayed by the launcher: no descriptor of the caller's (its tty, its files) reaches the payload", WEAKEN_STDIO}},
-        {close_other_fds, {"close_other_fds", "every fd but stdio is close-on-exec: no host fd survives the exec", WEAKEN_FDS}},
-        {scrub_environment, {"scrub_environment", "only HOME, HOSTNAME, LANG, PATH and what -e/--env-file add", WEAKEN_ENV}},
-        {set_rlimits, {"set_rlimits", "RLIMIT_CORE 0 (no core dump through a host core_pattern); NPROC/AS where no cgroup can limit", WEAKEN_LIMITS}},
-        {drop_privileges, {"drop_privileges", "securebits locked; bounding and ambient sets emptied; setresgid/setresuid; every capability set empty", WEAKEN_CAPS}},
-        {set_not_dumpable, {"set_not_dumpable", "checked, before seccomp: no one reads init's memory or fds (/proc/1/fd)", WEAKEN_INIT}},
-        {set_parent_death_signal, {"set_parent_death_signal", "again: the credential change cleared it", -1}},
-        {enter_workdir, {"enter_workdir", "as the sandbox user, resolved in the new root by fd (no symlink or /proc magic link out)", -1}},
-        {resolve_payload, {"resolve_payload", "one exec only: find the payload before seccomp, no trial execs", -1}},
-        {set_no_new_privs, {"set_no_new_privs", "no exec can ever gain privileges; required for seccomp", WEAKEN_NNP}},
-        {load_exec_notify, {"load_exec_notify", "seccomp stage 1: execve/execveat notify the supervisor, always-on guards (no CLONE_NEW*, no TIOCSTI); the listener to the parent", WEAKEN_EXEC_ONCE}},
-        {fork_payload, {"fork_payload", "pid 1 stays init: every fd but the sync socket closed, its own fixed filter; the child goes on", -1, true}},
-        {reset_signals, {"reset_signals", "dispositions to default, nothing blocked: INT/QUIT the caller ignored are not ignored here; before the profile, which may deny rt_sigaction", -1, true}},
-        {load_profile, {"load_profile", "seccomp stage 2: the profile, in the payload only, so no profile can break init", WEAKEN_SECCOMP, true}},
+} child_steps[_STEP_MAX] = {
+        [STEP_SET_PARENT_DEATH_SIGNAL] = {set_parent_death_signal, {"set_parent_death_signal", "die with the launcher, from the first instruction"}},
+        [STEP_WAIT_FOR_MAPS] = {wait_for_maps, {"wait_for_maps", "the parent writes the uid/gid maps before the child acts"}},
+        [STEP_ENTER_CGROUP_NAMESPACE] = {enter_cgroup_namespace, {"enter_cgroup_namespace", "a cgroup namespace rooted at the sandbox's own cgroups"}},
+        [STEP_BUILD_NEW_ROOT] = {build_new_root, {"build_new_root", "private mounts; the mount table (rootfs, /proc, /dev, /tmp, /in ro, /out); pivot_root; old root detached; / ro"}},
+        [STEP_MASK_PROC] = {mask_proc, {"mask_proc", "kcore, keys, timer_list, ... masked; sys, sysrq-trigger, irq, bus, fs read-only"}},
+        [STEP_SET_HOSTNAME] = {set_hostname, {"set_hostname", "the host's name does not leak (own UTS namespace)"}},
+        [STEP_NEW_SESSION] = {new_session, {"new_session", "setsid: no controlling terminal, so no TIOCSTI into the caller's tty"}},
+        [STEP_CONNECT_STDIO] = {connect_stdio, {"connect_stdio", "0/1/2 are denybox's pipes, relayed by the launcher: no descriptor of the caller's (its tty, its files) reaches the payload"}},
+        [STEP_CLOSE_OTHER_FDS] = {close_other_fds, {"close_other_fds", "every fd but stdio is close-on-exec: no host fd survives the exec"}},
+        [STEP_SCRUB_ENVIRONMENT] = {scrub_environment, {"scrub_environment", "only HOME, HOSTNAME, LANG, PATH and what -e/--env-file add"}},
+        [STEP_SET_RLIMITS] = {set_rlimits, {"set_rlimits", "RLIMIT_CORE 0 (no core dump through a host core_pattern); NPROC/AS where no cgroup can limit"}},
+        [STEP_DROP_PRIVILEGES] = {drop_privileges, {"drop_privileges", "securebits locked; bounding and ambient sets emptied; setresgid/setresuid; every capability set empty"}},
+        [STEP_SET_NOT_DUMPABLE] = {set_not_dumpable, {"set_not_dumpable", "checked, before seccomp: no one reads init's memory or fds (/proc/1/fd)"}},
+        [STEP_SET_PARENT_DEATH_SIGNAL_AGAIN] = {set_parent_death_signal, {"set_parent_death_signal", "again: the credential change cleared it"}},
+        [STEP_ENTER_WORKDIR] = {enter_workdir, {"enter_workdir", "as the sandbox user, resolved in the new root by fd (no symlink or /proc magic link out)"}},
+        [STEP_RESOLVE_PAYLOAD] = {resolve_payload, {"resolve_payload", "one exec only: find the payload before seccomp, no trial execs"}},
+        [STEP_SET_NO_NEW_PRIVS] = {set_no_new_privs, {"set_no_new_privs", "no exec can ever gain privileges; required for seccomp"}},
+        [STEP_LOAD_EXEC_NOTIFY] = {load_exec_notify, {"load_exec_notify", "seccomp stage 1: execve/execveat notify the supervisor, always-on guards (no CLONE_NEW*, no TIOCSTI); the listener to the parent"}},
+        [STEP_FORK_PAYLOAD] = {fork_payload, {"fork_payload", "pid 1 stays init: every fd but the sync socket closed, its own fixed filter; the child goes on"}},
+        [STEP_RESET_SIGNALS] = {reset_signals, {"reset_signals", "dispositions to default, nothing blocked: INT/QUIT the caller ignored are not ignored here; before the profile, which may deny rt_sigaction"}},
+        [STEP_LOAD_PROFILE] = {load_profile, {"load_profile", "seccomp stage 2: the profile, in the payload only, so no profile can break init"}},
+        /* negative controls only */
+        [STEP_KEEP_CAPABILITIES] = {keep_capabilities, {"keep_capabilities", "NEGATIVE CONTROL: every capability of the user namespace kept, and made to survive the exec"}},
 };
 
-const struct sandbox_step *sandbox_child_steps(size_t *ret_n)
+const struct sandbox_step *sandbox_step_info(enum sandbox_step_id s)
 {
-        static struct sandbox_step out[ELEMENTSOF(child_steps)];
-        for (size_t i = 0; i < ELEMENTSOF(child_steps); i++)
-                out[i] = child_steps[i].info;
-        *ret_n = ELEMENTSOF(child_steps);
-        return out;
+        return &child_steps[s].info;
+}
+
+static int run_steps(struct child_ctx *x, const enum sandbox_step_id *steps, size_t n, struct dbx_error *err)
+{
+        int r;
+        for (size_t i = 0; i < n; i++)
+                if ((r = child_steps[steps[i]].fn(x, err)) < 0)
+                        return r;
+        return 0;
 }
 
 /* In the payload process: the single allowed exec (the supervisor lets exactly this one through). */
@@ -423,10 +411,10 @@ static __attribute__((noreturn)) void sandbox_child(struct child_ctx *x)
 {
         struct dbx_error err = {0};
 
-        for (size_t i = 0; i < ELEMENTSOF(child_steps); i++)
-                if (child_steps[i].fn(x, &err) < 0)
+        for (size_t i = 0; i < x->plan->n_steps; i++)
+                if (child_steps[x->plan->steps[i]].fn(x, &err) < 0)
                         child_fail(x->sync,
-                                   child_steps[i].fn == resolve_payload
+                                   x->plan->steps[i] == STEP_RESOLVE_PAYLOAD
                                            ? (err.code == ENOENT ? SETUP_PAYLOAD_NOT_FOUND : SETUP_PAYLOAD_NOT_EXEC)
                                            : SETUP_FAILED,
                                    &err);
@@ -434,22 +422,6 @@ static __attribute__((noreturn)) void sandbox_child(struct child_ctx *x)
 }
 
 /* ---- parent side ------------------------------------------------------------------------- */
-
-static uint64_t sandbox_namespaces(const struct sandbox_config *c)
-{
-        static const struct {
-                enum weaken_layer w;
-                uint64_t flag;
-        } optional[] = {
-                {WEAKEN_NET, CLONE_NEWNET}, {WEAKEN_PIDNS, CLONE_NEWPID},
-                {WEAKEN_UTS, CLONE_NEWUTS},
-        };
-        uint64_t flags = SANDBOX_NAMESPACES;
-        for (size_t i = 0; i < ELEMENTSOF(optional); i++)
-                if (config_weakened(c, optional[i].w))
-                        flags &= ~optional[i].flag;
-        return flags;
-}
 
 /* Into its v2 cgroup from birth where there is one (so the cgroup namespace is rooted there). */
 static pid_t clone_sandbox(uint64_t namespaces, int cgroup_fd, int *ret_pidfd, bool *ret_in_cgroup)
@@ -550,7 +522,7 @@ static int receive_handoff(int sync, long long deadline_ms, int *ret_listener, s
 
 /* The parent's whole run after the clone: maps, hand-off, supervision.  On any failure the sandbox
  * is killed; the caller reaps it. */
-static int supervise_child(const struct sandbox_config *c, pid_t pid, int pidfd, int sync, bool in_cgroup,
+static int supervise_child(const struct sandbox_config *c, const struct sandbox_plan *plan, pid_t pid, int pidfd, int sync, bool in_cgroup,
                            struct relay *stdio, bool capture, int sigfd, long long deadline_ms,
                            struct sandbox_result *res, struct dbx_error *err)
 {
@@ -562,7 +534,7 @@ static int supervise_child(const struct sandbox_config *c, pid_t pid, int pidfd,
         /* Into the v1 cgroups (and v2 where clone3 could not), map the uid/gid, then let it go on. */
         int r = cgroup_attach(&res->cg, pid, in_cgroup, err);
         if (r >= 0)
-                r = userns_write_maps(pid, c, err);
+                r = userns_write_maps(pid, plan, err);
         struct proto_msg go = proto_go();
         if (r >= 0 && proto_send(sync, &go, MSG_NOSIGNAL, err) < 0)
                 r = dbx_error_set(err, EPIPE, "the sandbox's init died before setup");
@@ -575,13 +547,13 @@ static int supervise_child(const struct sandbox_config *c, pid_t pid, int pidfd,
                 return r;
         }
         res->sup.listener = listener;
-        if (config_weakened(c, WEAKEN_EXEC_ONCE))
+        if (!plan->exec_once)
                 res->sup.policy = (struct exec_policy){.verdict = EXEC_VERDICT_ALLOW};
         res->sup.init_pid = pid;
         res->established = true;
 
         /* stdio relayed from now on (attest: stdout is captured, stdin is empty) */
-        if (!config_weakened(c, WEAKEN_STDIO) && (r = relay_start(stdio, !capture, !capture, err)) < 0) {
+        if (plan->stdio == STDIO_RELAY && (r = relay_start(stdio, !capture, !capture, err)) < 0) {
                 syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
                 return r;
         }
@@ -589,13 +561,26 @@ static int supervise_child(const struct sandbox_config *c, pid_t pid, int pidfd,
                                  c->stop_timeout_sec, res, err);
 }
 
+/* Not established although the supervisor returned: an error it already recorded, or why. */
+static int not_established(const struct sandbox_result *res, struct dbx_error *err)
+{
+        if (err && err->code != 0)
+                return -err->code;
+        return dbx_error_set(err, EPERM, res->stop_requested ? "stopped by a signal before the payload started"
+                                                             : "the payload was never started");
+}
+
 int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, const struct sandbox_payload *p,
                 bool capture_stdout, struct sandbox_result *res, struct dbx_error *err)
 {
-        _cleanup_close_ int pidfd = -1;
-        struct relay *stdio = calloc(1, sizeof(*stdio)); /* heap: a copy thread may outlive us (below) */
+        _cleanup_close_ int pidfd = -1, sync = -1, child_end = -1, sigfd = -1;
+        struct relay *stdio = NULL; /* heap: a copy thread may outlive us (below) */
+        struct sandbox_plan plan;
+        bool blocked = false, cgroups = false;
+        sigset_t fwd, old;
         int sv[2], r;
 
+        sandbox_plan_make(c, &plan);
         *res = (struct sandbox_result){.sup = {.listener = -1, .policy = fs->exec, .rec = p->record}, .cg = {.v2_fd = -1}};
         /* One deadline for the whole run, fixed now: nothing that happens later moves it. */
         long long deadline_ms = c->timeout_sec ? sandbox_now_ms() + c->timeout_sec * 1000LL : 0;
@@ -604,11 +589,13 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, con
                 return r;
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
                 return dbx_error_set(err, errno, "socketpair: %s", strerror(errno));
-        _cleanup_close_ int sync = sv[0];
-        if (!stdio || (r = relay_open(stdio, err)) < 0) {
-                close(sv[1]);
+        sync = sv[0];
+        child_end = sv[1];
+        if (!(stdio = calloc(1, sizeof(*stdio))))
+                return dbx_error_set(err, ENOMEM, "out of memory");
+        if ((r = relay_open(stdio, err)) < 0) { /* (closed what it opened) */
                 free(stdio);
-                return stdio ? r : dbx_error_set(err, ENOMEM, "out of memory");
+                return r;
         }
         for (int i = 0; i < 3; i++) {
                 struct stat st;
@@ -617,67 +604,59 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, con
         }
 
         /* The limits' cgroups exist before the child does. */
-        static const struct limits no_limits = {-1, -1, -1, -1};
-        if ((r = cgroup_prepare(config_weakened(c, WEAKEN_LIMITS) ? &no_limits : &c->limits, false, &res->cg, err)) < 0) {
-                close(sv[1]);
-                relay_finish(stdio, -1);
-                free(stdio);
-                return r;
-        }
+        if ((r = cgroup_prepare(&plan.limits, false, &res->cg, err)) < 0)
+                goto out;
+        cgroups = true;
 
         /* The signals denybox forwards are blocked before the clone and read from a signalfd after
          * it: one arriving during setup waits (blocked in init too, from birth), none is lost. */
-        sigset_t fwd, old;
         init_signal_set(&fwd);
         sigdelset(&fwd, SIGCHLD);
         sigprocmask(SIG_BLOCK, &fwd, &old);
-        _cleanup_close_ int sigfd = signalfd(-1, &fwd, SFD_CLOEXEC | SFD_NONBLOCK);
+        blocked = true;
+        if ((sigfd = signalfd(-1, &fwd, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
+                r = dbx_error_set(err, errno, "signalfd: %s", strerror(errno));
+                goto out;
+        }
 
-        /* New user, mount, pid, net, ipc and uts namespaces in one clone (the cgroup namespace follows
-         * in the child, once it sits in its cgroups). */
+        /* The plan's namespaces in one clone (the cgroup namespace follows in the child, once it
+         * sits in its cgroups). */
         bool in_cgroup;
-        uint64_t namespaces = sandbox_namespaces(c);
-        pid_t pid = sigfd < 0 ? -1 : clone_sandbox(namespaces, res->cg.v2_fd, &pidfd, &in_cgroup);
+        pid_t pid = clone_sandbox(plan.namespaces, res->cg.v2_fd, &pidfd, &in_cgroup);
         if (pid < 0) {
-                int e = errno;
-                close(sv[1]);
-                relay_finish(stdio, -1);
-                free(stdio);
-                cgroup_remove(&res->cg);
-                sigprocmask(SIG_SETMASK, &old, NULL);
-                return sigfd < 0 ? dbx_error_set(err, e, "signalfd: %s", strerror(e)) : clone_error(e, namespaces, err);
+                r = clone_error(errno, plan.namespaces, err);
+                goto out;
         }
         if (pid == 0) {
-                struct child_ctx x = {.c = c, .fs = fs, .p = p, .cg = &res->cg, .sync = sv[1], .stdio = stdio,
-                                      .capture = capture_stdout};
-                close(sv[0]);
+                struct child_ctx x = {.c = c, .plan = &plan, .fs = fs, .p = p, .cg = &res->cg, .sync = child_end,
+                                      .stdio = stdio, .capture = capture_stdout};
+                closep(&sync);
                 sandbox_child(&x);
         }
-        close(sv[1]);
+        closep(&child_end);
         relay_close_child_ends(stdio);
 
-        r = supervise_child(c, pid, pidfd, sync, in_cgroup, stdio, capture_stdout, sigfd, deadline_ms, res, err);
+        r = supervise_child(c, &plan, pid, pidfd, sync, in_cgroup, stdio, capture_stdout, sigfd, deadline_ms, res, err);
         sandbox_collect_status(pidfd, res);
+        if (r >= 0 && (res->sup.n_log == 0 || !res->sup.log[0].own_exec))
+                res->established = false;
+        if (r >= 0 && !res->established)
+                r = not_established(res, err);
+out:
         /* The payload's output is drained before we return, however slowly the caller reads it,
          * unless the run was killed: then the caller gets what it takes within a second, and a
          * copy the caller does not read is abandoned (and its memory with it) rather than hold
          * the deadline up. */
         if (relay_finish(stdio, res->timed_out || res->stop_killed ? 1000 : -1))
                 free(stdio);
-        sigprocmask(SIG_SETMASK, &old, NULL);
-        res->oom_killed = cgroup_oom_killed(&res->cg);
-        cgroup_remove(&res->cg);
+        if (blocked)
+                sigprocmask(SIG_SETMASK, &old, NULL);
+        if (cgroups) {
+                res->oom_killed = cgroup_oom_killed(&res->cg);
+                cgroup_remove(&res->cg);
+        }
         if (res->sup.listener >= 0) /* (the number stays: the bundle reads it as "handed off") */
                 close(res->sup.listener);
-        if (r < 0)
-                return r;
-        if (res->sup.n_log == 0 || !res->sup.log[0].own_exec)
-                res->established = false;
-        if (!res->established && err && err->code == 0)
-                r = dbx_error_set(err, EPERM, res->stop_requested ? "stopped by a signal before the payload started"
-                                                                  : "the payload was never started");
-        else if (!res->established)
-                r = -err->code;
         return r;
 }
 

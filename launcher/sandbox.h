@@ -10,6 +10,7 @@
 #include "error.h"
 #include "filter.h"
 #include "protocol.h" /* enum setup_status */
+#include "sandbox_plan.h"
 #include "supervisor.h"
 
 struct sandbox_payload {
@@ -45,11 +46,9 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs,
 struct sandbox_step {
         const char *name;
         const char *why;
-        int weakened_by;   /* the enum weaken_layer that skips or changes this step, or -1 */
-        bool after_handoff; /* runs after the exec listener is handed to the launcher */
 };
 
-/* The child's steps, in order (for `denybox explain`). */
-const struct sandbox_step *sandbox_child_steps(size_t *ret_n);
+/* What a step of the plan is called and what it denies (for `denybox explain` and the bundle). */
+const struct sandbox_step *sandbox_step_info(enum sandbox_step_id s);
 
 void sandbox_result_free(struct sandbox_result *r);

@@ -53,6 +53,20 @@ make_blocked_out() {
 host_state() { stat -c '%n %a %u %g %Z' /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty /etc/passwd; }
 host_before=$(host_state)
 
+# 0. explain prints the plan each control runs: the same plan the sandbox executes
+# (launcher/sandbox_plan.c, sandbox_plan_weaken).
+"$DENYBOX" explain >"$T/explain" 2>&1
+check "explain: the plain plan skips and weakens nothing" eval '! grep -q "NOT RUN\|WEAKENED" "$T/explain"'
+"$DENYBOX" explain --weaken proc-mask >"$T/explain" 2>&1
+check "explain --weaken proc-mask: mask_proc does not run" has "NOT RUN: mask_proc (--weaken proc-mask)" "$T/explain"
+"$DENYBOX" explain --weaken tmp-noexec >"$T/explain" 2>&1
+check "explain --weaken tmp-noexec: /tmp is not noexec" eval 'grep "^  /tmp " "$T/explain" | grep -qv noexec'
+"$DENYBOX" explain --weaken net >"$T/explain" 2>&1
+check "explain --weaken net: no network namespace in the clone" eval 'grep -q "clone3(CLONE_NEWUSER|CLONE_NEWNS|CLONE_NEWPID|CLONE_NEWIPC" "$T/explain"'
+"$DENYBOX" explain --weaken caps --weaken nnp >"$T/explain" 2>&1
+check "explain --weaken caps --weaken nnp: keep_capabilities, in init and after the profile" \
+        eval 'has "then in init, before its filter: keep_capabilities" "$T/explain" && has "NOT RUN: set_no_new_privs" "$T/explain"'
+
 # 1. the plain run: every probe PASSes, and the bundle names each probe's control
 attest_in "$T/plain"
 B=$(bundle "$T/plain")

@@ -210,16 +210,6 @@ START_TEST(seccomp_profile_and_bpf_out_in_any_order)
 }
 END_TEST
 
-START_TEST(host_ids)
-{
-        struct sandbox_config c;
-        config_init(&c);
-        ck_assert_uint_eq(config_host_uid(&c, 0), 65532);   /* root: the sandbox uid maps to itself */
-        ck_assert_uint_eq(config_host_uid(&c, 1000), 1000); /* unprivileged: to the caller */
-        ck_assert_uint_eq(config_host_gid(&c, 1000, 100), 100);
-}
-END_TEST
-
 /* The probes' controls name --weaken layers: the two lists must be the same (the catalogue is
  * compiled into the probe binary too, so it keeps its own copy). */
 START_TEST(weaken_layers_match_probe_controls)
@@ -256,7 +246,6 @@ int main(void)
         tcase_add_test(tc, sizes);
         tcase_add_test(tc, builtin_profile_names);
         tcase_add_test(tc, seccomp_profile_and_bpf_out_in_any_order);
-        tcase_add_test(tc, host_ids);
         tcase_add_test(tc, weaken_layers_match_probe_controls);
         tcase_add_test(tc, learn_options);
         suite_add_tcase(s, tc);
