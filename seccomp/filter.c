@@ -309,18 +309,25 @@ int filter_set_compile(const struct profile *p, const struct filter_host *host, 
                 filter_set_free(&fs);
                 return r;
         }
-        sha256_hex(fs.stage1.data, fs.stage1.len, fs.stage1_sha256);
-        sha256_hex(fs.stage2.data, fs.stage2.len, fs.stage2_sha256);
-        struct sha256_stream *st = sha256_stream_new();
-        if (!st) {
+        if (filter_set_digest(&fs) < 0) {
                 filter_set_free(&fs);
                 return dbx_error_set(err, ENOMEM, "out of memory");
         }
-        sha256_stream_add(st, fs.stage1.data, fs.stage1.len);
-        sha256_stream_add(st, fs.stage2.data, fs.stage2.len);
-        sha256_stream_finish(st, fs.bpf_sha256);
         fs.stage2_flags = stage2_flags_of(p);
         *ret = fs;
+        return 0;
+}
+
+int filter_set_digest(struct filter_set *fs)
+{
+        sha256_hex(fs->stage1.data, fs->stage1.len, fs->stage1_sha256);
+        sha256_hex(fs->stage2.data, fs->stage2.len, fs->stage2_sha256);
+        struct sha256_stream *st = sha256_stream_new();
+        if (!st)
+                return -ENOMEM;
+        sha256_stream_add(st, fs->stage1.data, fs->stage1.len);
+        sha256_stream_add(st, fs->stage2.data, fs->stage2.len);
+        sha256_stream_finish(st, fs->bpf_sha256);
         return 0;
 }
 
@@ -430,6 +437,25 @@ int filter_set_pfc(const struct profile *p, const struct filter_host *host, char
                 return r;
         *ret = out;
         return 0;
+}
+
+void filter_always_on_digest(char ret[SHA256_HEX_SIZE])
+{
+        char *buf = NULL, *h1 = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        if (f) {
+                if (pfc_stage1_header(&h1, NULL) == 0)
+                        fputs(h1, f);
+                fprintf(f, "badarch %#x %#x\n", (unsigned)STAGE1_BADARCH, (unsigned)STAGE2_BADARCH);
+                plan_describe_always_on(f);
+        }
+        if (!f || fclose(f) != 0 || !buf || !h1) /* a key that matches no entry: the filter is compiled */
+                snprintf(ret, SHA256_HEX_SIZE, "unknown");
+        else
+                sha256_hex(buf, len, ret);
+        free(buf);
+        free(h1);
 }
 
 void filter_host_from_release(const char *release, struct filter_host *ret)
