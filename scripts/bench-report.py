@@ -253,12 +253,16 @@ if hs:
     P("| venue | wall ms | CPU ms | harness result |\n|---|---|---|---|")
     for k, v in g.items():
         P(f"| {k} | {spread([float(r['wall_ms']) for r in v])} | {spread([float(r['cpu_ms']) for r in v])} | "
-          f"{v[0]['verdict']} |")
+          f"{v[0]['verdict'] or 'no summary: the harness did not finish'} |")
     ks = list(g)
     if len(ks) == 2:
         w = [float(r["wall_ms"]) for r in g[ks[0]]]
         d = [float(r["wall_ms"]) for r in g[ks[1]]]
         P(f"\npodman / denybox, wall: {med(w) / med(d):.1f}×.\n")
+    P("Under podman the seeds' startup-safe profile allows `execve` (runc/crun must exec the entrypoint), so the "
+      "harness's own PR-EXEC-1 probe, `os.execv(python, -c pass)`, succeeds when a python is present and replaces "
+      "the harness, which then ends without a result: the seeds' \"startup-safe compromise\", measured here as what "
+      "it is. Under denybox the same probe gets EPERM from the exec-once supervisor and the harness completes.\n")
 
 if scale:
     P("## Scale: N sandboxes alive at once\n")
