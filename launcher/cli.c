@@ -80,6 +80,7 @@ void config_free(struct sandbox_config *c)
         free(c->bpf_out);
         free(c->image);
         free(c->image_cache);
+        free(c->seccomp_cache);
         free(c->entrypoint);
         free(c->merge);
         config_init(c);
@@ -406,7 +407,7 @@ enum {
         OPT_SECURITY_OPT, OPT_ENV_FILE, OPT_PIDS_LIMIT, OPT_MEMORY_SWAP, OPT_CPUS, OPT_TIMEOUT,
         OPT_JSON, OPT_RM, OPT_PRIVILEGED, OPT_NS_PID, OPT_NS_IPC, OPT_NS_UTS, OPT_NS_USER,
         OPT_NS_CGROUP, OPT_DEVICE, OPT_BPF_OUT, OPT_WEAKEN, OPT_STOP_TIMEOUT,
-        OPT_IMAGE, OPT_IMAGE_CACHE, OPT_ENTRYPOINT,
+        OPT_IMAGE, OPT_IMAGE_CACHE, OPT_ENTRYPOINT, OPT_SECCOMP_CACHE,
         OPT_MERGE, OPT_ARGS,
 };
 
@@ -447,6 +448,7 @@ static const struct option long_options[] = {
         {"help", no_argument, NULL, 'h'},
         {"image", required_argument, NULL, OPT_IMAGE},
         {"image-cache", required_argument, NULL, OPT_IMAGE_CACHE},
+        {"seccomp-cache", required_argument, NULL, OPT_SECCOMP_CACHE},
         {"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
         {"merge", required_argument, NULL, OPT_MERGE},
         {"args", no_argument, NULL, OPT_ARGS},
@@ -563,6 +565,11 @@ static int parse_option(struct sandbox_config *c, int opt, const char *arg, stru
                         return dbx_error_set(err, EINVAL, "--image-cache '%s': use an absolute path", arg);
                 free(c->image_cache);
                 return (c->image_cache = strdup(arg)) ? 0 : dbx_error_set(err, ENOMEM, "out of memory");
+        case OPT_SECCOMP_CACHE:
+                if (arg[0] != '/' && strcmp(arg, "off") != 0)
+                        return dbx_error_set(err, EINVAL, "--seccomp-cache '%s': use an absolute path, or off", arg);
+                free(c->seccomp_cache);
+                return (c->seccomp_cache = strdup(arg)) ? 0 : dbx_error_set(err, ENOMEM, "out of memory");
         case OPT_ENTRYPOINT:
                 free(c->entrypoint);
                 c->entrypoint_set = true;

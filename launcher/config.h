@@ -101,6 +101,7 @@ struct sandbox_config {
         /* --image (launcher/image*.c): the image's root replaces --rootfs once resolved */
         char *image;                  /* the reference as given: oci:DIR[:TAG], ... */
         char *image_cache;            /* --image-cache DIR; NULL: the default */
+        char *seccomp_cache;          /* --seccomp-cache DIR or "off"; NULL: IMAGE_CACHE_DEFAULT/seccomp */
         char *entrypoint;             /* --entrypoint (may be "": none) */
         bool entrypoint_set;
         bool user_set;                /* -u given: the image's User does not apply */

@@ -14,6 +14,7 @@
 #include "escape.h"
 #include "explain.h"
 #include "filter.h"
+#include "filter_cache.h"
 #include "outfile.h"
 #include "image.h"
 #include "learn.h"
@@ -21,6 +22,7 @@
 #include "relay.h"
 #include "sandbox.h"
 #include "sandbox_plan.h"
+#include "seccomp_cache.h"
 #include "verify.h"
 #include "version.h"
 
@@ -42,6 +44,7 @@ static const char usage[] =
         "  --image REF                  a container image, verified and cached: oci:DIR[:TAG],\n"
         "                               oci-archive:FILE[:TAG], docker-archive:FILE[:REPO:TAG]\n"
         "  --image-cache DIR            where unpacked images are kept\n"
+        "  --seccomp-cache DIR|off      where compiled seccomp filters are kept (default: IMAGE-CACHE/seccomp)\n"
         "  --entrypoint CMD             replace the image's Entrypoint (and drop its Cmd)\n"
         "  -v, --volume SRC:DST[:ro|rw] bind a host path (read-only unless :rw)\n"
         "  --tmpfs /tmp[:OPTS]          size of /tmp (always noexec,nosuid,nodev)\n"
@@ -77,14 +80,25 @@ static const char usage[] =
 struct loaded_profile {
         char name[4096];
         char sha256[SHA256_HEX_SIZE];
-        struct profile *p;
+        const char *json;      /* the profile's text (built-in: static; a file: text) */
+        size_t len;
+        char *text;            /* a file's text, malloc'd */
+        struct profile *p;     /* parsed: NULL until profile_load_parse() */
 };
 
-static int load_profile(const char *ref, struct loaded_profile *lp, struct dbx_error *err)
+static void loaded_profile_free(struct loaded_profile *lp)
+{
+        if (lp->p)
+                profile_free(lp->p);
+        free(lp->text);
+        *lp = (struct loaded_profile){0};
+}
+
+/* The profile's text and sha256 (no parsing: a compiled-filter cache hit needs none). */
+static int load_profile_text(const char *ref, struct loaded_profile *lp, struct dbx_error *err)
 {
         const char *name = ref ? ref : "strict";
         bool builtin = config_profile_is_builtin(name);
-        _cleanup_free_ char *text = NULL;
         const char *json;
         size_t len;
         int r;
@@ -101,18 +115,73 @@ static int load_profile(const char *ref, struct loaded_profile *lp, struct dbx_e
                 }
                 snprintf(lp->name, sizeof(lp->name), "builtin:%s", name);
         } else {
-                if ((r = read_file(name, PROFILE_MAX_BYTES, &text, &len, err)) < 0)
+                if ((r = read_file(name, PROFILE_MAX_BYTES, &lp->text, &len, err)) < 0)
                         return dbx_error_wrap(err, "seccomp profile");
-                json = text;
+                json = lp->text;
                 snprintf(lp->name, sizeof(lp->name), "%s", name);
         }
+        lp->json = json;
+        lp->len = len;
         sha256_hex(json, len, lp->sha256);
-        if ((r = profile_parse(json, len, &lp->p, err)) < 0) {
+        return 0;
+}
+
+static int profile_load_parse(struct loaded_profile *lp, struct dbx_error *err)
+{
+        int r;
+        if (!lp->p && (r = profile_parse(lp->json, lp->len, &lp->p, err)) < 0) {
                 char line[1024];
                 struct dbx_error e = *err;
-                return dbx_error_set(err, e.code, "seccomp profile %s: %s", name, dbx_error_line(&e, line, sizeof(line)));
+                return dbx_error_set(err, e.code, "seccomp profile %s: %s", lp->name, dbx_error_line(&e, line, sizeof(line)));
         }
         return 0;
+}
+
+static int load_profile(const char *ref, struct loaded_profile *lp, struct dbx_error *err)
+{
+        int r = load_profile_text(ref, lp, err);
+        return r < 0 ? r : profile_load_parse(lp, err);
+}
+
+static int compile_profile(struct loaded_profile *lp, const struct filter_host *host, struct filter_set *fs,
+                           struct dbx_error *err)
+{
+        int r = profile_load_parse(lp, err);
+        if (r == 0 && (r = filter_set_compile(lp->p, host, fs, err)) < 0) {
+                char line[1024];
+                struct dbx_error e = *err;
+                dbx_error_set(err, e.code, "seccomp profile %s: %s", lp->name, dbx_error_line(&e, line, sizeof(line)));
+        }
+        return r;
+}
+
+/* The filters of run, attest and explain (the commands that need no parsed profile) come from the
+ * compiled-filter cache when it holds this key's intact entry; otherwise they are compiled and
+ * the entry written.  A cache that cannot be used costs only the compile: said once if it was
+ * asked for by name, silent for the default location (a $HOME that is not writable). */
+static int filters_get(const struct sandbox_config *c, struct loaded_profile *lp, const struct filter_host *host,
+                       struct filter_set *fs, struct dbx_error *err)
+{
+        bool cacheable = c->command == CMD_RUN || c->command == CMD_ATTEST || c->command == CMD_EXPLAIN;
+        bool named = c->seccomp_cache && strcmp(c->seccomp_cache, "off") != 0;
+        struct dbx_error cerr = {0};
+        char key[SHA256_HEX_SIZE], line[1024];
+        if (cacheable && seccomp_embedded_find(lp->sha256, fs))
+                return 0; /* a built-in profile, compiled at build time */
+        _cleanup_close_ int dfd = cacheable ? seccomp_cache_open(c->seccomp_cache, &cerr) : -1;
+        if (dfd < 0 && cacheable && named)
+                fprintf(stderr, "denybox: warning: --seccomp-cache unusable, compiling the filter without it: %s\n",
+                        dbx_error_line(&cerr, line, sizeof(line)));
+        if (dfd >= 0) {
+                filter_cache_key(lp->sha256, host, DENYBOX_BUILD_ID, key);
+                if (seccomp_cache_load(dfd, key, fs))
+                        return 0;
+        }
+        int r = compile_profile(lp, host, fs, err);
+        if (r == 0 && dfd >= 0 && seccomp_cache_store(dfd, key, fs, &cerr) < 0 && named)
+                fprintf(stderr, "denybox: warning: --seccomp-cache: the compiled filter was not kept: %s\n",
+                        dbx_error_line(&cerr, line, sizeof(line)));
+        return r;
 }
 
 static struct filter_host this_host(void)
@@ -305,15 +374,14 @@ static int verify_profile(const char *ref, const char *release, char sha256[SHA2
 
         filter_host_from_release(release, &host);
         if ((r = load_profile(ref, &lp, err)) < 0 || (r = filter_set_compile(lp.p, &host, &fs, err)) < 0) {
-                if (lp.p)
-                        profile_free(lp.p);
+                loaded_profile_free(&lp);
                 return dbx_error_wrap(err, "verify: --profile");
         }
         snprintf(sha256, SHA256_HEX_SIZE, "%s", lp.sha256);
         snprintf(bpf_sha256, SHA256_HEX_SIZE, "%s", fs.bpf_sha256);
         snprintf(name, 256, "%s", lp.name);
         filter_set_free(&fs);
-        profile_free(lp.p);
+        loaded_profile_free(&lp);
         return 0;
 }
 
@@ -412,14 +480,9 @@ int main(int argc, char **argv)
 
         /* 2. the seccomp filters are compiled before any namespace exists */
         struct filter_host host = this_host();
-        if (load_profile(c.seccomp_profile, &lp, &err) < 0) {
-                r = fail(EXIT_USAGE, &err);
-                goto out;
-        }
-        if (filter_set_compile(lp.p, &host, &fs, &err) < 0) {
-                char line[1024];
-                struct dbx_error e = err;
-                dbx_error_set(&err, e.code, "seccomp profile %s: %s", lp.name, dbx_error_line(&e, line, sizeof(line)));
+        if (load_profile_text(c.seccomp_profile, &lp, &err) < 0 ||
+            ((c.command == CMD_SECCOMP || c.command == CMD_LEARN) && profile_load_parse(&lp, &err) < 0) ||
+            filters_get(&c, &lp, &host, &fs, &err) < 0) {
                 r = fail(EXIT_USAGE, &err);
                 goto out;
         }
@@ -490,8 +553,7 @@ int main(int argc, char **argv)
 out:
         image_free(&img);
         filter_set_free(&fs);
-        if (lp.p)
-                profile_free(lp.p);
+        loaded_profile_free(&lp);
         config_free(&c);
         return r;
 }

@@ -165,7 +165,8 @@ int privs_drop(const struct sandbox_plan *p, struct dbx_error *err)
         for (cap_value_t cap = 0; cap < (cap_value_t)cap_max_bits(); cap++)
                 if (cap_drop_bound(cap) < 0 && errno != EINVAL)
                         return dbx_error_set(err, errno, "cannot drop capability %d from the bounding set: %s", cap, strerror(errno));
-        if (cap_reset_ambient() < 0)
+        /* One prctl: libcap's cap_reset_ambient() first probes every capability (41 more calls). */
+        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
                 return dbx_error_set(err, errno, "cannot clear the ambient set: %s", strerror(errno));
 
         if (setresgid(p->gid, p->gid, p->gid) < 0)

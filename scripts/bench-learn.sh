@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 repo=$PWD
 runs=${BENCH_RUNS:-30}
 src=${DENYBOX:-$repo/build/denybox}
-payload=$repo/build/tests/integration/learn-payload
+payload=${BENCH_LEARN_PAYLOAD:-$(dirname "$src")/tests/integration/learn-payload} # beside the binary in its build dir
 for need in hyperfine busybox; do
         command -v $need >/dev/null || { echo "bench-learn: $need is missing" >&2; exit 1; }
 done

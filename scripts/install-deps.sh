@@ -13,7 +13,8 @@ packages=(
         umoci skopeo                                         # image tests: build and copy OCI images offline
         runc                                                 # learn.sh: a learned profile loads in runc
 )
-[ "${DENYBOX_WITH_BENCH:-0}" = 1 ] && packages+=(bubblewrap hyperfine time gnuplot-nox)
+# scripts/bench: the peers (bubblewrap, crun, runc, podman, firejail), perf, strace, the plots
+[ "${DENYBOX_WITH_BENCH:-0}" = 1 ] && packages+=(bubblewrap crun runc podman firejail linux-perf strace hyperfine time gnuplot-nox)
 [ "${DENYBOX_WITH_FUZZ:-0}" = 1 ] && packages+=(clang libclang-rt-14-dev)
 [ "${DENYBOX_WITH_VM:-0}" = 1 ] && packages+=(qemu-system-x86 qemu-utils mmdebstrap) # the VM stage (scripts/test-vm.sh)
 

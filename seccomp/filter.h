@@ -91,6 +91,13 @@ int filter_set_compile(const struct profile *p, const struct filter_host *host,
                        struct filter_set *ret, struct dbx_error *err);
 void filter_set_free(struct filter_set *fs);
 
+/* The stage digests (stage1_sha256, stage2_sha256, bpf_sha256) from the programs; -ENOMEM. */
+int filter_set_digest(struct filter_set *fs);
+
+/* sha256 of what denybox adds whatever the profile: the always-on rules' table (as the PFC
+ * headers describe it) and the bad-arch actions.  Part of the compiled-filter cache key. */
+void filter_always_on_digest(char ret[SHA256_HEX_SIZE]);
+
 /* Fills ret from a uname(2) release string ("6.1.0-18-amd64" -> 6, 1); unparsable -> 0.0. */
 void filter_host_from_release(const char *release, struct filter_host *ret);
 

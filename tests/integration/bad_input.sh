@@ -48,6 +48,25 @@ expect_fail 64 "--cap-add SYS_ADMIN is refused" run --cap-add SYS_ADMIN -- /bin/
 expect_fail 64 "engine socket" run -v /var/run/docker.sock:/var/run/docker.sock -- /bin/true
 expect_fail 64 "refusing 'exec'" run --tmpfs /tmp:exec -- /bin/true
 expect_fail 64 "at least --memory" run --memory 64m --memory-swap 32m -- /bin/true
+expect_fail 64 "use an absolute path, or off" run --seccomp-cache rel/dir -- /bin/true
+# An unusable --seccomp-cache costs only the compile: one warning line, and the run goes on.
+echo file >"$T/cache-file"
+run_db run --rootfs "$T/r" --seccomp-cache "$T/cache-file" --security-opt seccomp=default-deny -- /bin/true
+run_db run --rootfs "$T/r" --seccomp-cache "$T/cache-file" --security-opt "seccomp=$PROFILES_DIR/real/moby-default.json" -- /bin/true
+if [ $rc = 0 ] && [ "$(grep -c 'seccomp-cache unusable' "$T/err")" = 1 ]; then
+        ok "an unusable --seccomp-cache: one warning, the filter compiled, exit 0"
+else
+        not_ok "an unusable --seccomp-cache -> $rc: $(head -c 300 "$T/err")"
+fi
+# A tampered entry is not trusted: compiled again and replaced.
+mkdir -p "$T/fcache"
+run_db run --rootfs "$T/r" --seccomp-cache "$T/fcache" --security-opt "seccomp=$PROFILES_DIR/real/moby-default.json" -- /bin/true
+entry=$(ls "$T/fcache"/*.bpf 2>/dev/null | head -1)
+good=$(sha256sum <"$entry" 2>/dev/null)
+printf 'X' | dd of="$entry" bs=1 seek=200 conv=notrunc 2>/dev/null
+run_db run --rootfs "$T/r" --seccomp-cache "$T/fcache" --security-opt "seccomp=$PROFILES_DIR/real/moby-default.json" -- /bin/true
+check "a tampered --seccomp-cache entry: the run goes on (exit $rc) and the entry is written again" \
+        [ "$rc:$(sha256sum <"$entry")" = "0:$good" ]
 expect_fail 64 "positive size" run --memory lots -- /bin/true
 expect_fail 64 "whole seconds" run --timeout 0 -- /bin/true
 expect_fail 64 "takes no command" attest -- /bin/sh
