@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "landlock.h"
 #include "mounts.h"
 #include "privs.h"
 #include "sources.h"
@@ -47,6 +48,22 @@ static void explain_volume_sockets(const struct volume *v, FILE *f)
                                      STR(SOURCE_WALK_MAX_DEPTH) ": there may be more)");
         for (size_t k = 0; k < scan.n && k < SOURCE_MAX_LISTED; k++)
                 fprintf(f, "                %s%s\n", v->source, scan.listed[k]);
+}
+
+/* The second layer: the ABI this kernel offers and, right by right, what it will enforce. */
+static void explain_landlock(const struct sandbox_config *c, const struct filter_set *fs, FILE *f)
+{
+        struct landlock_plan p;
+        landlock_plan_for(landlock_abi(), fs->exec.verdict != EXEC_VERDICT_ALLOW, &p);
+        if (p.abi == 0) {
+                fprintf(f, "\nlandlock: none on this kernel: single layer (the mounts, the namespaces and exec-once "
+                           "hold alone)");
+                return;
+        }
+        fprintf(f, "\nlandlock: ABI %d%s", p.abi, config_weakened(c, WEAKEN_LANDLOCK) ? ", NOT APPLIED (--weaken landlock)" : "");
+        for (size_t i = 0; i < landlock_rights_len; i++)
+                fprintf(f, "\n  %-20s %-44s %s", landlock_rights[i].name, landlock_right_status(&landlock_rights[i], &p),
+                        landlock_rights[i].holds);
 }
 
 int explain_print(const struct sandbox_config *c, const struct filter_set *fs, const char *profile_name,
@@ -114,6 +131,7 @@ int explain_print(const struct sandbox_config *c, const struct filter_set *fs, c
                 fs->exec.verdict == EXEC_VERDICT_KILL ? "kills the caller" : "fails with errno ");
         if (fs->exec.verdict == EXEC_VERDICT_ERRNO)
                 fprintf(f, "%d (%s)", fs->exec.errno_ret, strerror(fs->exec.errno_ret));
+        explain_landlock(c, fs, f);
         fprintf(f, "\nuser: %u:%u, no capabilities, no_new_privs, hostname %s\n", (unsigned)c->uid, (unsigned)c->gid,
                 SANDBOX_HOSTNAME);
         struct cgroup_plan plan;
