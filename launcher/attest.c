@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "attest.h"
+#include "landlock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -50,6 +51,7 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
         snprintf(a.profile_sha256, sizeof(a.profile_sha256), "%s", profile_sha256);
         if (uname(&u) == 0)
                 snprintf(a.kernel, sizeof(a.kernel), "%s %s %s", u.sysname, u.release, u.machine);
+        a.landlock_abi = landlock_abi(); /* what the sandbox's ruleset uses: which probes it holds */
         if ((r = provenance_fill(&a, probe_fd, err)) < 0)
                 return r;
         if (c->image) {

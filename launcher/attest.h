@@ -34,6 +34,7 @@ struct attestation {
         const struct filter_set *fs;
         char rootfs_digest[SHA256_HEX_SIZE + 8]; /* "embedded" or "sha256:..." */
         char kernel[128];
+        int landlock_abi;                        /* the kernel's Landlock ABI, 0: none (landlock.h) */
         char run_id[RUN_ID_SIZE];                /* shared by the JSON, the Markdown and the JUnit */
         char denybox_sha256[SHA256_HEX_SIZE];    /* the binary that ran ("" if unreadable) */
         char probe_sha256[SHA256_HEX_SIZE];      /* the embedded probe that ran */

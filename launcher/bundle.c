@@ -2,6 +2,7 @@
 /* The evidence bundle: the seeds' schema (venue, image digest, seccomp_sha256, runtime,
  * probes[], raw{mountinfo, env_keyset, proc_net_dev}, summary) plus what denybox adds. */
 #include "attest.h"
+#include "landlock.h"
 #include "outfile.h"
 #include "privs.h"
 #include "sandbox_plan.h"
@@ -129,13 +130,52 @@ static void gen_probes(yajl_gen g, const struct attestation *a)
                 kv(g, "verdict", verdict_name(r->verdict));
                 kv(g, "reason", r->why);
                 kv(g, "layer", layer_name(r->def->layer));
-                kv(g, "control", r->def->control);
+                /* the layers that hold it on this kernel (Landlock only from the ABI it needs): the
+                 * control that makes it FAIL, and the redundancy matrix's row */
+                char held[256];
+                size_t n_held = probe_held_by(r->def, a->landlock_abi, held, sizeof(held));
+                kv(g, "control", held);
+                s(g, "held_by");
+                yajl_gen_array_open(g);
+                for (const char *p = held; *p;) {
+                        size_t len = strcspn(p, " ");
+                        yajl_gen_string(g, (const unsigned char *)p, len);
+                        p += len;
+                        p += *p == ' ';
+                }
+                yajl_gen_array_close(g);
+                kb(g, "single_layer", n_held == 1);
                 if (r->obs && r->obs->has_value)
                         kv(g, "value", r->obs->value);
                 kv(g, "artifact_path", "stdout of the embedded probe");
                 yajl_gen_map_close(g);
         }
         yajl_gen_array_close(g);
+}
+
+/* The second layer: the ABI it ran at and, right by right, what it enforced or could not. */
+static void gen_landlock(yajl_gen g, const struct attestation *a)
+{
+        struct landlock_plan p;
+        struct sandbox_plan plan;
+        landlock_plan_for(a->landlock_abi, a->fs->exec.verdict != EXEC_VERDICT_ALLOW, &p);
+        sandbox_plan_make(a->c, &plan);
+        s(g, "landlock");
+        yajl_gen_map_open(g);
+        ki(g, "abi", p.abi);
+        kb(g, "applied", p.abi > 0 && sandbox_plan_has_step(&plan, STEP_APPLY_LANDLOCK));
+        s(g, "rights");
+        yajl_gen_array_open(g);
+        for (size_t i = 0; i < landlock_rights_len; i++) {
+                yajl_gen_map_open(g);
+                kv(g, "name", landlock_rights[i].name);
+                ki(g, "abi", landlock_rights[i].abi);
+                kv(g, "status", landlock_right_status(&landlock_rights[i], &p));
+                kv(g, "holds", landlock_rights[i].holds);
+                yajl_gen_map_close(g);
+        }
+        yajl_gen_array_close(g);
+        yajl_gen_map_close(g);
 }
 
 static void gen_exec_log(yajl_gen g, const struct supervisor *sup)
@@ -334,6 +374,7 @@ int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct
                 ki(g, "errno", a->fs->exec.errno_ret);
         yajl_gen_map_close(g);
         kv(g, "seccomp_warnings", a->fs->warnings);
+        gen_landlock(g, a);
         gen_steps(g, a);
         gen_probes(g, a);
         gen_raw(g, &a->report);

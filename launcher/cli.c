@@ -23,7 +23,7 @@ const char *weaken_name(enum weaken_layer w)
         static const char *const names[_WEAKEN_MAX] = {
                 "net", "seccomp", "exec-once", "env", "ro-root", "ro-in", "caps", "nnp", "user", "pidns",
                 "uts", "cgroupns", "proc-mask", "dev", "sys", "tmp-noexec", "fds", "session", "init", "limits",
-                "host-root", "tmp-inodes", "stdio",
+                "host-root", "tmp-inodes", "stdio", "landlock",
         };
         return w < _WEAKEN_MAX ? names[w] : "?";
 }

@@ -55,6 +55,8 @@ enum weaken_layer {
         WEAKEN_HOST_ROOT, WEAKEN_TMP_INODES,
         /* stdio (issue 10) */
         WEAKEN_STDIO,  /* the payload gets the caller's own 0/1/2 (stdout stays captured in attest) */
+        /* the second layer (issue 17) */
+        WEAKEN_LANDLOCK, /* no Landlock ruleset */
         _WEAKEN_MAX,
 };
 

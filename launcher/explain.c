@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "landlock.h"
 #include "mounts.h"
 #include "privs.h"
 #include "sandbox.h"
@@ -111,6 +112,23 @@ static void explain_step(const struct sandbox_plan *plan, enum sandbox_step_id i
         fprintf(f, "\n");
 }
 
+/* The second layer: the ABI this kernel offers and, right by right, what it will enforce. */
+static void explain_landlock(const struct sandbox_plan *plan, const struct filter_set *fs, FILE *f)
+{
+        struct landlock_plan p;
+        landlock_plan_for(landlock_abi(), fs->exec.verdict != EXEC_VERDICT_ALLOW, &p);
+        if (p.abi == 0) {
+                fprintf(f, "\nlandlock: none on this kernel: single layer (the mounts, the namespaces and exec-once "
+                           "hold alone)");
+                return;
+        }
+        fprintf(f, "\nlandlock: ABI %d%s", p.abi,
+                sandbox_plan_has_step(plan, STEP_APPLY_LANDLOCK) ? "" : ", NOT APPLIED (--weaken landlock)");
+        for (size_t i = 0; i < landlock_rights_len; i++)
+                fprintf(f, "\n  %-20s %-44s %s", landlock_rights[i].name, landlock_right_status(&landlock_rights[i], &p),
+                        landlock_rights[i].holds);
+}
+
 int explain_print(const struct sandbox_config *c, const struct filter_set *fs, const char *profile_name,
                   const char *profile_sha256, FILE *f)
 {
@@ -186,6 +204,7 @@ int explain_print(const struct sandbox_config *c, const struct filter_set *fs, c
                 fs->exec.verdict == EXEC_VERDICT_KILL ? "kills the caller" : "fails with errno ");
         if (plan.exec_once && fs->exec.verdict == EXEC_VERDICT_ERRNO)
                 fprintf(f, "%d (%s)", fs->exec.errno_ret, strerror(fs->exec.errno_ret));
+        explain_landlock(&plan, fs, f);
         fprintf(f, "\nuser: %u:%u%s, %s, %s, hostname %s\n", (unsigned)plan.uid, (unsigned)plan.gid,
                 plan.uid != c->uid || plan.gid != c->gid ? " (WEAKENED: --weaken user; the probes expect the configured user)" : "",
                 sandbox_plan_has_step(&plan, STEP_KEEP_CAPABILITIES) ? "EVERY CAPABILITY KEPT" : "no capabilities",

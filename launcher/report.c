@@ -127,17 +127,25 @@ int report_markdown(const struct attestation *a, char **ret, size_t *ret_len, st
         fprintf(f, "- seccomp profile: %s, sha256 `%s`\n", a->profile_name, a->profile_sha256);
         fprintf(f, "- compiled filter (BPF) sha256: `%s`\n", a->fs->bpf_sha256);
         fprintf(f, "- run id: `%s`\n", a->run_id);
-        struct sandbox_plan plan; /* the user the payload ran as */
+        struct sandbox_plan plan; /* the user the payload ran as; whether Landlock was applied */
         sandbox_plan_make(a->c, &plan);
         fprintf(f, "- sandbox user: %u:%u\n\n", (unsigned)plan.uid, (unsigned)plan.gid);
-        fprintf(f, "| Probe | Verdict | errno | Observed | Layer | Matrix |\n|---|---|---|---|---|---|\n");
+        if (a->landlock_abi > 0)
+                fprintf(f, "- Landlock: ABI %d%s\n\n", a->landlock_abi,
+                        sandbox_plan_has_step(&plan, STEP_APPLY_LANDLOCK) ? "" : ", not applied (--weaken landlock)");
+        else
+                fprintf(f, "- Landlock: none on this kernel: every probe it would hold is held by one layer less\n\n");
+        fprintf(f, "| Probe | Verdict | errno | Observed | Layer | Held by | Matrix |\n|---|---|---|---|---|---|---|\n");
         for (size_t i = 0; i < a->n_rows; i++) {
                 const struct verdict_row *r = &a->rows[i];
                 fprintf(f, "| %s | %s | ", r->def->id, verdict_name(r->verdict));
                 errno_cell(f, r);
                 fputs(" | ", f);
                 md_text(f, r->verdict == VERDICT_PASS && r->obs ? r->obs->actual : r->why);
-                fprintf(f, " | %s | %s |\n", layer_name(r->def->layer), seed_matrix(r->def->id) ? seed_matrix(r->def->id) : "");
+                char held[256];
+                size_t n_held = probe_held_by(r->def, a->landlock_abi, held, sizeof(held));
+                fprintf(f, " | %s | %s%s | %s |\n", layer_name(r->def->layer), held, n_held == 1 ? " (single layer)" : "",
+                        seed_matrix(r->def->id) ? seed_matrix(r->def->id) : "");
         }
         fprintf(f, "\nsummary: {total: %zu, pass: %zu, fail: %zu, unverified: %zu}\n", a->n_rows, a->n_pass, a->n_fail,
                 a->n_unverified);

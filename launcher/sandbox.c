@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "init.h"
+#include "landlock.h"
 #include "learn.h"
 #include "sandbox_wait.h"
 #include "mounts.h"
@@ -253,6 +254,17 @@ static int resolve_payload(struct child_ctx *x, struct dbx_error *err)
         return 0;
 }
 
+/* Landlock, the second layer (issue 17): after the new root is built, so its rules name the
+ * sandbox's own paths (the host's are gone); after resolve_payload, so the execute rule names the
+ * payload's file; right after no_new_privs, which landlock_restrict_self() needs once the
+ * capabilities are gone (under --weaken nnp they are still held, which serves as well); before
+ * seccomp, whose profile may deny the landlock_* calls.  Before the fork: init is under it too. */
+static int apply_landlock(struct child_ctx *x, struct dbx_error *err)
+{
+        return landlock_apply(x->c, x->p->exec_fd >= 0 ? NULL : x->exec_path,
+                              x->fs->exec.verdict != EXEC_VERDICT_ALLOW, err);
+}
+
 /* Stage 1 (execve/execveat -> notify, and the always-on argument guards: no CLONE_NEW*, no
  * terminal injection), its listener handed to the parent while sendmsg is still allowed.  Loaded
  * before the fork, so it covers init and the payload alike.  The plan says which stage 1: the
@@ -371,6 +383,7 @@ static const struct {
         [STEP_ENTER_WORKDIR] = {enter_workdir, {"enter_workdir", "as the sandbox user, resolved in the new root by fd (no symlink or /proc magic link out)"}},
         [STEP_RESOLVE_PAYLOAD] = {resolve_payload, {"resolve_payload", "one exec only: find the payload before seccomp, no trial execs"}},
         [STEP_SET_NO_NEW_PRIVS] = {set_no_new_privs, {"set_no_new_privs", "no exec can ever gain privileges; required for seccomp"}},
+        [STEP_APPLY_LANDLOCK] = {apply_landlock, {"apply_landlock", "Landlock, best ABI: write/make/remove only under /out, /tmp, :rw volumes; execute only the payload and its interpreter; no TCP bind/connect (ABI 4); abstract unix sockets and signals scoped (ABI 6)"}},
         [STEP_LOAD_EXEC_NOTIFY] = {load_exec_notify, {"load_exec_notify", "seccomp stage 1: execve/execveat notify the supervisor, always-on guards (no CLONE_NEW*, no TIOCSTI); the listener to the parent"}},
         [STEP_FORK_PAYLOAD] = {fork_payload, {"fork_payload", "pid 1 stays init: every fd but the sync socket closed, its own fixed filter; the child goes on"}},
         [STEP_RESET_SIGNALS] = {reset_signals, {"reset_signals", "dispositions to default, nothing blocked: INT/QUIT the caller ignored are not ignored here; before the profile, which may deny rt_sigaction"}},

@@ -152,6 +152,7 @@ void sandbox_plan_weaken(struct sandbox_plan *p, unsigned weaken)
                 {WEAKEN_FDS, STEP_CLOSE_OTHER_FDS},
                 {WEAKEN_NNP, STEP_SET_NO_NEW_PRIVS},
                 {WEAKEN_SECCOMP, STEP_LOAD_PROFILE}, /* stage 2 */
+                {WEAKEN_LANDLOCK, STEP_APPLY_LANDLOCK},
         };
         static const struct {
                 enum weaken_layer w;

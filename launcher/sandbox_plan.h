@@ -35,6 +35,7 @@ enum sandbox_step_id {
         STEP_ENTER_WORKDIR,
         STEP_RESOLVE_PAYLOAD,
         STEP_SET_NO_NEW_PRIVS,
+        STEP_APPLY_LANDLOCK,
         STEP_LOAD_EXEC_NOTIFY,
         STEP_FORK_PAYLOAD,
         STEP_RESET_SIGNALS,

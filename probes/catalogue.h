@@ -115,7 +115,12 @@ struct probe_def {
         probe_check_fn check;    /* EXPECT_CHECK */
         probe_value_fn value_check; /* EXPECT_VALUE */
         const char *control;     /* the --weaken layers which, removed together, make this probe FAIL
-                                  * (space-separated; see probe_control_layers) */
+                                  * (space-separated; see probe_control_layers): the layers that hold it */
+        int landlock_abi;        /* > 0: "landlock" in control holds it from this Landlock ABI on; below
+                                  * it (or without Landlock) the probe is held by the others alone */
+        const char *landlock_shadows; /* a layer of control that no longer holds it alone from
+                                  * landlock_abi on: Landlock answers first, with an errno the seeds'
+                                  * list does not accept (PR-NET-1: EACCES before ENETUNREACH) */
 };
 
 extern const struct probe_def probe_catalogue[];
@@ -196,6 +201,14 @@ enum verdict probe_value_memory_unmapped(const struct probe_observation *o, cons
 #define PROBE_RAW_MAX          (1u << 20)  /* one raw text (mountinfo, proc_net_dev) */
 #define PROBE_ENV_MAX_KEYS     1024
 #define PROBE_ENV_MAX_KEY      1024
+
+/* The layers that hold def on a kernel at Landlock ABI abi (0: none): def->control, without
+ * "landlock" below def->landlock_abi, and without def->landlock_shadows from it on.  Returns how many (the words written to buf). */
+size_t probe_held_by(const struct probe_def *def, int abi, char *buf, size_t size);
+
+/* The redundancy matrix as Markdown (probes/matrix.c; docs/CONTROLS.md carries it): the length it
+ * needs, written up to size (snprintf's contract). */
+size_t probe_matrix_markdown(char *buf, size_t size);
 
 /* The catalogue entry for id, or NULL. */
 const struct probe_def *probe_catalogue_find(const char *id);

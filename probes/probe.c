@@ -341,6 +341,11 @@ static const struct probe_fn {
         { "PR-TTY-TIOCCONS", probe_tty_tioccons },
         /* stdio (issue 10) */
         { "PR-STDIO-1", probe_stdio },
+        /* probe_landlock.c: the second layer (issue 17) */
+        { "PR-LL-EXEC-1", probe_ll_exec },
+        { "PR-LL-WRITE-1", probe_ll_write },
+        { "PR-LL-CONNECT-1", probe_ll_connect },
+        { "PR-LL-BIND-1", probe_ll_bind },
 };
 
 static struct obs results[ELEMENTSOF(probes)];

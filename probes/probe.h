@@ -62,6 +62,11 @@ void child_first_oom_victim(void);
 void probe_bpf_host(struct obs *o);
 /* probe_stdio.c */
 void probe_stdio(struct obs *o);
+/* probe_landlock.c: the second layer (issue 17) */
+void probe_ll_exec(struct obs *o);
+void probe_ll_write(struct obs *o);
+void probe_ll_connect(struct obs *o);
+void probe_ll_bind(struct obs *o);
 
 /* observe_kernel.c */
 void probe_userns(struct obs *o);

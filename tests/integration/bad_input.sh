@@ -36,6 +36,14 @@ expect_fail 64 "no such built-in profile" run --security-opt seccomp=nonesuch --
 
 expect_fail 127 "not found" run --rootfs "$T/r" -- nonesuch
 expect_fail 126 "not an executable" run --rootfs "$T/r" -- /etc/passwd
+# Landlock's execute rule names the payload and its interpreter: a payload it cannot read (0111)
+cp "$T/r/bin/busybox" "$T/r/app/xonly" && chmod 0111 "$T/r/app/xonly"
+if [ "$("$DENYBOX" explain | sed -n 's/^  fs.execute *//p' | cut -d' ' -f1)" = enforced ]; then
+        expect_fail 3 "to find its interpreter" run --rootfs "$T/r" -- /app/xonly true
+else
+        ok "an unreadable payload # SKIP no Landlock execute rule on this kernel"
+fi
+rm -f "$T/r/app/xonly" # (the copies of $T/r below must be readable)
 expect_fail 64 "has no directory /data" run --rootfs "$T/r" -v "$T/in:/data:ro" -- /bin/true
 expect_fail 64 "--privileged is refused" run --privileged -- /bin/true
 expect_fail 64 "unknown option" attest --frobnicate

@@ -112,7 +112,8 @@ static bool net_ok(const char *text, char *why, size_t size)
 static const char *const weaken_layers[] = { "net", "seccomp", "exec-once", "env", "ro-root", "ro-in", "caps",
         "nnp", "user", "pidns", "uts", "cgroupns", "proc-mask", "dev", "sys", "tmp-noexec", "fds", "session", "init",
         "limits", "stdio", "rootfs-docker-sock", "out-unwritable",
-        "host-root", "tmp-inodes" }; /* mounts and identity (issue 9) */
+        "host-root", "tmp-inodes", /* mounts and identity (issue 9) */
+        "landlock" }; /* the second layer (issue 17) */
 
 static bool is_weaken_layer(const char *w, size_t len)
 {

@@ -6,7 +6,8 @@
 #   user        uid 1000 in that same root-owned service cgroup (no delegation: a CI job's user)
 #   user-scope  uid 1000 in `systemd-run --user --scope -p Delegate=yes` (as rootless podman)
 # (tests/vm/limits-one.sh does the checks of one context) and print a table: context x limit ->
-# the mechanism denybox names and the effect measured.  --suite: afterwards the whole meson test
+# the mechanism denybox names and the effect measured; then the redundancy matrix on this kernel
+# (tests/vm/redundancy.sh: Landlock ABI 2 here).  --suite: afterwards the whole meson test
 # suite as root.  --prebuilt DIR: skip the install and the build, take denybox, hog and a static
 # busybox from DIR (a quick measurement on a loaded emulated machine; CI always builds).
 # Exit 0 only if every check in every context held.
@@ -81,6 +82,10 @@ failed=$(cat "$W/res/"*.fail 2>/dev/null | wc -l)
 echo "limits: $(cat "$W/res/"*.ok 2>/dev/null | wc -l) checks held, $failed failed"
 cat "$W/res/"*.fail 2>/dev/null | sed 's/^/FAILED: /'
 [ "$failed" = 0 ] || status=1
+
+# The redundancy matrix on this kernel (issue 17: Landlock ABI 2 here), root and unprivileged
+say "== the redundancy matrix"
+bash tests/vm/redundancy.sh "$W" || status=1
 
 if [ "${1:-}" = --suite ]; then
         say "== the whole meson test suite, as root"

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/* Observations of what Landlock holds as a second layer (issue 17): each is held by Landlock and by
+ * at least one other layer, so it PASSes with either removed and FAILs only with both. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "probe.h"
+
+/* init's file, a host file outside the sandbox's root: exec-once denies any second exec (EPERM),
+ * Landlock any file but the payload's (EACCES), init's non-dumpability the /proc link itself. */
+static int child_exec_init(int unused)
+{
+        char *const argv[] = { (char *) "denybox", (char *) "version", NULL };
+        char *const envp[] = { NULL };
+        int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+        (void) unused;
+        if (null >= 0) /* whatever it prints must not reach the probe's report */
+                dup2(null, STDOUT_FILENO);
+        syscall(SYS_execve, "/proc/1/exe", argv, envp);
+        return errno;
+}
+
+void probe_ll_exec(struct obs *o)
+{
+        char note[160];
+        int err = in_child(child_exec_init, 0, note, sizeof(note));
+        record_child(o, err, "execve(\"/proc/1/exe\") (init's file)", note);
+}
+
+/* The sandbox user's own home: its mode lets it write there, only the read-only root (EROFS) and
+ * Landlock (EACCES) stop it. */
+void probe_ll_write(struct obs *o)
+{
+        record(o, try_create("/home/nonroot/__probe"), "open(\"/home/nonroot/__probe\", O_WRONLY|O_CREAT)");
+}
+
+/* A TCP socket, then connect() or bind() to addr:port: the errno of whichever failed first. */
+static void tcp_try(struct obs *o, bool do_bind, uint32_t addr, uint16_t port, const char *what)
+{
+        struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(addr) };
+        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), err = 0;
+        if (fd < 0) {
+                record(o, errno, "socket(AF_INET, SOCK_STREAM)");
+                return;
+        }
+        if ((do_bind ? bind(fd, (struct sockaddr *) &sa, sizeof(sa)) : connect(fd, (struct sockaddr *) &sa, sizeof(sa))) < 0)
+                err = errno;
+        close(fd);
+        record(o, err, what);
+}
+
+/* 127.0.0.1:9: in the sandbox's network namespace lo is down (ENETUNREACH); on the host's it is up
+ * and nothing listens (ECONNREFUSED: the stack was reached, a FAIL). */
+void probe_ll_connect(struct obs *o)
+{
+        tcp_try(o, false, INADDR_LOOPBACK, 9, "socket(AF_INET) + connect(127.0.0.1:9)");
+}
+
+/* A TCP port bound in the sandbox's own namespace: nothing but seccomp and Landlock (ABI 4) stop it. */
+void probe_ll_bind(struct obs *o)
+{
+        tcp_try(o, true, INADDR_ANY, 4242, "socket(AF_INET) + bind(0.0.0.0:4242)");
+}

@@ -1,0 +1,141 @@
+#!/bin/bash
+# The redundancy matrix (issue 17): for every probe the bundle names the layers that hold it on this
+# kernel (probes[].held_by: the catalogue's control, with Landlock only from the ABI it needs).  A
+# probe held by several layers must PASS with any one of them weakened alone and FAIL with all of
+# them weakened together; a probe held by one layer is marked single_layer, and FAILs with it
+# weakened (controls.sh covers every such run; here only those whose layer the matrix weakens anyway).
+# On a kernel at a lower Landlock ABI (Debian 12's 6.1: ABI 2, no TCP rules, no scopes) or without
+# Landlock, the probes that need it are single-layer here and the matrix says so: never a failure.
+#
+# Set-ups, as in controls.sh: SECRET_TOKEN in the environment (env), fd 3 open on a host file
+# (fds), a controlling terminal for runs that weaken session.  The two set-up controls
+# (rootfs-docker-sock, out-unwritable) are not layers: controls.sh runs them.
+. "$(dirname "$0")/common.sh"
+command -v jq >/dev/null || { echo "jq is missing"; exit 77; }
+export SECRET_TOKEN=x
+
+bundle() { echo "$1/sandbox-attestation-evidence.json"; }
+
+# attest_weakened DIR LAYER... : attest -o DIR with --weaken LAYER each (on a tty when session is one)
+attest_weakened() {
+        local dir=$1 args=() tty=false cmd; shift
+        for l in "$@"; do
+                args+=(--weaken "$l")
+                [ "$l" = session ] && tty=true
+        done
+        if $tty && command -v script >/dev/null; then
+                cmd=$(printf '%q ' "$DENYBOX" attest "${args[@]}" -o "$dir")
+                script -qec "$cmd 3</etc/hostname" /dev/null </dev/null >"$T/out" 2>"$T/err"
+        else
+                "$DENYBOX" attest "${args[@]}" -o "$dir" >"$T/out" 2>"$T/err" 3</etc/hostname
+        fi
+        rc=$?
+}
+
+verdict_of() { jq -r --arg id "$2" '.probes[] | select(.probe_id == $id) | "\(.verdict): \(.reason)"' "$1"; }
+# A layer the host itself duplicates (controls.sh: bpf() denied before seccomp on older kernels)
+host_first() { jq -e --arg id "$2" '.probes[] | select(.probe_id == $id) | (.value // "") | test("host_denies_first=1")' "$1" >/dev/null; }
+
+# 1. the plain run: every probe PASSes, and names the layers that hold it
+attest_weakened "$T/plain"
+B=$(bundle "$T/plain")
+check "the plain run wrote a bundle (rc=$rc)" [ -s "$B" ]
+[ -s "$B" ] || finish
+abi=$(jq '.landlock.abi' "$B")
+ok "Landlock ABI on this kernel: $abi ($(jq -r '[.landlock.rights[] | select(.status == "enforced") | .name] | join(" ")' "$B"))"
+if ! jq -e '.probes | all(.[]; (.held_by | length) >= 1 and .single_layer == ((.held_by | length) == 1))' "$B" >/dev/null; then
+        not_ok "every probe names the layers that hold it, and single_layer agrees"
+        finish
+fi
+if [ "$abi" = 0 ]; then
+        check "without Landlock no probe is held by it" jq -e 'all(.probes[]; (.held_by | index("landlock")) == null)' "$B"
+fi
+if [ "$abi" -lt 4 ]; then # TCP rules come with ABI 4: there the probes of TCP are held without Landlock
+        check "below ABI 4, PR-LL-BIND-1 is single-layer (seccomp)" \
+                jq -e '.probes[] | select(.probe_id == "PR-LL-BIND-1") | .held_by == ["seccomp"]' "$B"
+fi
+while read -r id verdict; do
+        if $MEM_AS_ONLY && [ "$id" = PR-MEM-2 ]; then
+                continue # --memory is address space only here: FAIL by design (controls.sh)
+        fi
+        check "$id passes without weakening (got $verdict)" [ "$verdict" = PASS ]
+done < <(jq -r '.probes[] | "\(.probe_id) \(.verdict)"' "$B")
+
+setup_control='rootfs-docker-sock|out-unwritable'
+multi=$(jq -r '.probes[] | select((.held_by | length) >= 2) | "\(.probe_id) \(.held_by | join("+"))"' "$B")
+single=$(jq -r '.probes[] | select(.single_layer) | "\(.probe_id) \(.held_by[0])"' "$B")
+n_multi=$(grep -c . <<<"$multi")
+n_single=$(grep -c . <<<"$single")
+ok "held by two layers or more: $n_multi probes; by one: $n_single"
+
+declare -A row # row[PROBE]="layer=VERDICT ..." for the matrix printed at the end
+# 2. one run per layer that holds some probe together with another: those probes still PASS; the
+#    single-layer probes of that layer FAIL
+for layer in $(awk '{ print $2 }' <<<"$multi" | tr '+' '\n' | sort -u); do
+        if [ "$layer" = host-root ] && [ "$(id -u)" != 0 ]; then
+                ok "--weaken $layer # SKIP root only"
+                continue
+        fi
+        dir="$T/alone-$layer"
+        attest_weakened "$dir" "$layer"
+        b=$(bundle "$dir")
+        if [ ! -s "$b" ]; then
+                not_ok "--weaken $layer: no bundle (rc=$rc: $(head -c 300 "$T/err"))"
+                continue
+        fi
+        while read -r id held; do
+                [[ "+$held+" == *"+$layer+"* ]] || continue
+                got=$(verdict_of "$b" "$id")
+                row[$id]+=" $layer:${got%%:*}"
+                check "$id (held by ${held//+/ and }) still passes with only $layer weakened (${got:-not in the bundle})" \
+                        [ "${got%%:*}" = PASS ]
+        done <<<"$multi"
+        while read -r id held; do
+                [ "$held" = "$layer" ] || continue
+                got=$(verdict_of "$b" "$id")
+                if [ "${got%%:*}" = PASS ] && host_first "$b" "$id"; then
+                        ok "$id (single layer: $layer) # SKIP the host denies it first"
+                        continue
+                fi
+                check "$id (single layer: $layer) fails with it weakened (${got:-not in the bundle})" [ "${got%%:*}" = FAIL ]
+        done <<<"$single"
+done
+
+# 3. one run per set of layers: its probes FAIL only with all of them weakened
+while read -r held; do
+        [ -n "$held" ] || continue
+        if [[ "+$held+" =~ \+($setup_control)\+ ]]; then
+                continue
+        fi
+        if [[ "+$held+" == *+host-root+* ]] && [ "$(id -u)" != 0 ]; then
+                ok "--weaken ${held//+/ --weaken } # SKIP root only"
+                continue
+        fi
+        dir="$T/all-$held"
+        # shellcheck disable=SC2046
+        attest_weakened "$dir" $(tr '+' ' ' <<<"$held")
+        b=$(bundle "$dir")
+        if [ ! -s "$b" ]; then
+                not_ok "--weaken ${held//+/ --weaken }: no bundle (rc=$rc: $(head -c 300 "$T/err"))"
+                continue
+        fi
+        check "--weaken ${held//+/ --weaken }: attest does not exit 0 (rc=$rc)" [ "$rc" != 0 ]
+        while read -r id h; do
+                [ "$h" = "$held" ] || continue
+                got=$(verdict_of "$b" "$id")
+                row[$id]+=" ${held}:${got%%:*}"
+                if [ "${got%%:*}" = PASS ] && host_first "$b" "$id"; then
+                        ok "$id fails with ${held//+/ and } weakened # SKIP the host denies it first"
+                        continue
+                fi
+                check "$id fails with ${held//+/ and } all weakened (${got:-not in the bundle})" [ "${got%%:*}" = FAIL ]
+        done <<<"$multi"
+done < <(awk '{ print $2 }' <<<"$multi" | sort -u)
+
+# The matrix, for the log (and for docs/CONTROLS.md's numbers)
+echo "# redundancy matrix (Landlock ABI $abi, uid $(id -u)):"
+while read -r id held; do
+        echo "#   $id [$held]:${row[$id]}"
+done <<<"$multi"
+echo "#   single-layer: $(awk '{ printf "%s(%s) ", $1, $2 }' <<<"$single")"
+finish
