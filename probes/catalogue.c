@@ -32,6 +32,16 @@
 #define VALUE_PROBE(id_, op_, exp_, layer_, control_, fn_)                                               \
         { .id = id_, .operation = op_, .expected = exp_, .layer = layer_, .expect = EXPECT_VALUE,        \
           .value_check = fn_, .control = control_ }
+/* The always-on seccomp rules' probes, one family each (probe_nsapi.c): a nested namespace through
+ * clone(2) -> EPERM; a terminal ioctl, also with every high bit set -> EPERM; a call of the new
+ * mount API -> ENOSYS. */
+#define CLONE_NS_PROBE(flag_)                                                                           \
+        ERRNO_PROBE("PR-CLONE-" #flag_, "clone(CLONE_" #flag_ " | CLONE_THREAD) (the kernel would say EINVAL)", \
+                    "EPERM(1)", LAYER_SECCOMP, "seccomp", EPERM)
+#define TTY_IOCTL_PROBE(req_)                                                                           \
+        ERRNO_PROBE("PR-TTY-" #req_, "ioctl(-1, " #req_ ") and with every high bit set (the kernel would say EBADF)", \
+                    "EPERM(1), both", LAYER_SECCOMP, "seccomp", EPERM)
+#define MOUNT_API_PROBE(id_, call_) ERRNO_PROBE(id_, call_, "ENOSYS(38)", LAYER_SECCOMP, "seccomp", ENOSYS)
 
 const struct probe_def probe_catalogue[] = {
         /* ---- the seeds' 12 ---- */
@@ -178,42 +188,24 @@ const struct probe_def probe_catalogue[] = {
                     probe_value_memory_unmapped),
         /* ---- always-on seccomp rules: no nested namespace, no new mount API, no terminal injection
          * (probe_nsapi.c; the kernel's own answer is EINVAL, EPERM or EBADF, see there) ---- */
-        ERRNO_PROBE("PR-CLONE-NEWNS", "clone(CLONE_NEWNS | CLONE_THREAD) (the kernel would say EINVAL)", "EPERM(1)",
-                    LAYER_SECCOMP, "seccomp", EPERM),
-        ERRNO_PROBE("PR-CLONE-NEWCGROUP", "clone(CLONE_NEWCGROUP | CLONE_THREAD) (the kernel would say EINVAL)",
-                    "EPERM(1)", LAYER_SECCOMP, "seccomp", EPERM),
-        ERRNO_PROBE("PR-CLONE-NEWUTS", "clone(CLONE_NEWUTS | CLONE_THREAD) (the kernel would say EINVAL)", "EPERM(1)",
-                    LAYER_SECCOMP, "seccomp", EPERM),
-        ERRNO_PROBE("PR-CLONE-NEWIPC", "clone(CLONE_NEWIPC | CLONE_THREAD) (the kernel would say EINVAL)", "EPERM(1)",
-                    LAYER_SECCOMP, "seccomp", EPERM),
-        ERRNO_PROBE("PR-CLONE-NEWUSER", "clone(CLONE_NEWUSER | CLONE_THREAD) (the kernel would say EINVAL)",
-                    "EPERM(1)", LAYER_SECCOMP, "seccomp", EPERM),
-        ERRNO_PROBE("PR-CLONE-NEWPID", "clone(CLONE_NEWPID | CLONE_THREAD) (the kernel would say EINVAL)", "EPERM(1)",
-                    LAYER_SECCOMP, "seccomp", EPERM),
-        ERRNO_PROBE("PR-CLONE-NEWNET", "clone(CLONE_NEWNET | CLONE_THREAD) (the kernel would say EINVAL)", "EPERM(1)",
-                    LAYER_SECCOMP, "seccomp", EPERM),
-        ERRNO_PROBE("PR-FSOPEN-1", "fsopen(\"tmpfs\", 0xff00) (the kernel would say EPERM or EINVAL)", "ENOSYS(38)",
-                    LAYER_SECCOMP, "seccomp", ENOSYS),
-        ERRNO_PROBE("PR-FSCONFIG-1", "fsconfig(-1, FSCONFIG_SET_FLAG, \"ro\") (the kernel would say EINVAL)",
-                    "ENOSYS(38)", LAYER_SECCOMP, "seccomp", ENOSYS),
-        ERRNO_PROBE("PR-FSMOUNT-1", "fsmount(-1, 0xff00, 0) (the kernel would say EPERM or EINVAL)", "ENOSYS(38)",
-                    LAYER_SECCOMP, "seccomp", ENOSYS),
-        ERRNO_PROBE("PR-FSPICK-1", "fspick(-1, \"\", 0xff00) (the kernel would say EPERM or EINVAL)", "ENOSYS(38)",
-                    LAYER_SECCOMP, "seccomp", ENOSYS),
-        ERRNO_PROBE("PR-MOVE-MOUNT-1", "move_mount(-1, \"\", -1, \"\", 0xffff0000) (the kernel would say EPERM or EINVAL)",
-                    "ENOSYS(38)", LAYER_SECCOMP, "seccomp", ENOSYS),
-        ERRNO_PROBE("PR-OPEN-TREE-1", "open_tree(-1, \"\", 0x80000000) (the kernel would say EINVAL)", "ENOSYS(38)",
-                    LAYER_SECCOMP, "seccomp", ENOSYS),
-        ERRNO_PROBE("PR-MOUNT-SETATTR-1", "mount_setattr(-1, \"\", 0, NULL, 0) (the kernel would say EINVAL)",
-                    "ENOSYS(38)", LAYER_SECCOMP, "seccomp", ENOSYS),
-        ERRNO_PROBE("PR-TTY-TIOCSTI", "ioctl(-1, TIOCSTI) and with every high bit set (the kernel would say EBADF)",
-                    "EPERM(1), both", LAYER_SECCOMP, "seccomp", EPERM),
-        ERRNO_PROBE("PR-TTY-TIOCLINUX", "ioctl(-1, TIOCLINUX) and with every high bit set (the kernel would say EBADF)",
-                    "EPERM(1), both", LAYER_SECCOMP, "seccomp", EPERM),
-        ERRNO_PROBE("PR-TTY-TIOCSETD", "ioctl(-1, TIOCSETD) and with every high bit set (the kernel would say EBADF)",
-                    "EPERM(1), both", LAYER_SECCOMP, "seccomp", EPERM),
-        ERRNO_PROBE("PR-TTY-TIOCCONS", "ioctl(-1, TIOCCONS) and with every high bit set (the kernel would say EBADF)",
-                    "EPERM(1), both", LAYER_SECCOMP, "seccomp", EPERM),
+        CLONE_NS_PROBE(NEWNS),
+        CLONE_NS_PROBE(NEWCGROUP),
+        CLONE_NS_PROBE(NEWUTS),
+        CLONE_NS_PROBE(NEWIPC),
+        CLONE_NS_PROBE(NEWUSER),
+        CLONE_NS_PROBE(NEWPID),
+        CLONE_NS_PROBE(NEWNET),
+        MOUNT_API_PROBE("PR-FSOPEN-1", "fsopen(\"tmpfs\", 0xff00) (the kernel would say EPERM or EINVAL)"),
+        MOUNT_API_PROBE("PR-FSCONFIG-1", "fsconfig(-1, FSCONFIG_SET_FLAG, \"ro\") (the kernel would say EINVAL)"),
+        MOUNT_API_PROBE("PR-FSMOUNT-1", "fsmount(-1, 0xff00, 0) (the kernel would say EPERM or EINVAL)"),
+        MOUNT_API_PROBE("PR-FSPICK-1", "fspick(-1, \"\", 0xff00) (the kernel would say EPERM or EINVAL)"),
+        MOUNT_API_PROBE("PR-MOVE-MOUNT-1", "move_mount(-1, \"\", -1, \"\", 0xffff0000) (the kernel would say EPERM or EINVAL)"),
+        MOUNT_API_PROBE("PR-OPEN-TREE-1", "open_tree(-1, \"\", 0x80000000) (the kernel would say EINVAL)"),
+        MOUNT_API_PROBE("PR-MOUNT-SETATTR-1", "mount_setattr(-1, \"\", 0, NULL, 0) (the kernel would say EINVAL)"),
+        TTY_IOCTL_PROBE(TIOCSTI),
+        TTY_IOCTL_PROBE(TIOCLINUX),
+        TTY_IOCTL_PROBE(TIOCSETD),
+        TTY_IOCTL_PROBE(TIOCCONS),
         /* ---- stdio (issue 10): the payload holds no descriptor of the caller's ---- */
         VALUE_PROBE("PR-STDIO-1", "fstat(0), fstat(1), fstat(2)",
                     "each is the pipe the launcher created for it (same inode): relayed, not the caller's fd",

@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
         case $1 in
         --cgroup) cgroup=$2; shift 2 ;;
         --suite) suite=--suite; shift ;;
-        --prebuilt) prebuilt=$(cd "$2" && pwd) && timeout=4800; shift 2 ;; # (the matrix: ~30 min under TCG)
+        --prebuilt) prebuilt=$(cd "$2" && pwd) && timeout=3600; shift 2 ;; # (the matrix: ~30 min under TCG; CI has 90 min in all)
         --log-dir) logdir=$2; shift 2 ;;
         *) echo "usage: test-vm.sh [--cgroup v2|v1] [--suite | --prebuilt DIR] [--log-dir DIR]" >&2; exit 64 ;;
         esac
