@@ -11,86 +11,75 @@
 
 #include "attest.h"
 #include "escape.h"
+#include "membuf.h"
 #include "sandbox_plan.h"
 #include "seeds.h"
 
-/* Markdown text from anywhere (a probe's output, a path): one table cell or one line.  A '|'
- * would end the cell and a newline the row, '<' would open raw HTML, and control bytes would
- * act on the terminal of whoever cats the file: each is escaped. */
-static void md_text(FILE *f, const char *s)
+/* Text a report takes from outside (the payload's observations, paths, the image name), written
+ * so that it stays text of the report's format: ASCII bytes the format gives a meaning are
+ * written as its entity, and a character the format cannot hold (or invalid UTF-8) as \xNN per
+ * byte, so that the file always parses and nothing acts on the terminal of whoever cats it. */
+struct text_format {
+        const char *entity[128];                       /* ASCII byte -> what to write, or NULL */
+        bool (*holds)(size_t n, uint32_t cp, bool attr); /* a character of n bytes, code point cp */
+};
+
+static void put_text(FILE *f, const char *s, const struct text_format *fmt, bool attr)
 {
         while (s && *s) {
-                unsigned char c = (unsigned char)*s;
                 uint32_t cp;
                 size_t n = escape_utf8_char(s, &cp);
-                switch (n ? c : 0) {
-                case '|': fputs("\\|", f); break;
-                case '<': fputs("&lt;", f); break;
-                case '>': fputs("&gt;", f); break;
-                case '&': fputs("&amp;", f); break;
-                case '\\': fputs("\\\\", f); break;
-                default:
-                        if (n > 1 ? cp >= 0xa0 : n == 1 && escape_byte_is_plain(c))
-                                fwrite(s, 1, n, f); /* printable ASCII, or UTF-8 text past the C1 controls */
-                        else
-                                for (size_t i = 0; i < (n ? n : 1); i++)
-                                        fprintf(f, "\\x%02x", (unsigned char)s[i]);
-                }
+                const char *entity = n == 1 ? fmt->entity[(unsigned char)*s] : NULL;
+                if (entity)
+                        fputs(entity, f);
+                else if (n && fmt->holds(n, cp, attr))
+                        fwrite(s, 1, n, f);
+                else
+                        for (size_t i = 0; i < (n ? n : 1); i++)
+                                fprintf(f, "\\x%02x", (unsigned char)s[i]);
                 s += n ? n : 1;
         }
 }
 
-/* XML 1.0 text or attribute value: the five entities, and whatever XML cannot hold (control
- * characters, invalid UTF-8, U+FFFE/U+FFFF) as \xNN per byte, so that the file always parses.
+/* Markdown table cell: '|' would end the cell and a newline the row, '<' would open raw HTML,
+ * control bytes (and the C1 controls) would act on a terminal. */
+static bool md_holds(size_t n, uint32_t cp, bool attr)
+{
+        return n > 1 ? cp >= 0xa0 : escape_byte_is_plain((unsigned char)cp);
+}
+
+static const struct text_format markdown = {
+        .entity = {['|'] = "\\|", ['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;", ['\\'] = "\\\\"},
+        .holds = md_holds,
+};
+
+/* XML 1.0 text or attribute value: what XML cannot hold (control characters, U+FFFE/U+FFFF);
  * CR and LF too (a line of its own in the file would be the payload's), and in attributes the
  * tab, which the parser would normalise. */
-static void xml_put(FILE *f, const char *s, bool attr)
+static bool xml_holds(size_t n, uint32_t cp, bool attr)
 {
-        while (s && *s) {
-                unsigned char c = (unsigned char)*s;
-                uint32_t cp;
-                size_t n = escape_utf8_char(s, &cp);
-                switch (n ? c : 0) {
-                case '<': fputs("&lt;", f); break;
-                case '>': fputs("&gt;", f); break;
-                case '&': fputs("&amp;", f); break;
-                case '"': fputs("&quot;", f); break;
-                case '\'': fputs("&apos;", f); break;
-                case '\\': fputs("\\\\", f); break;
-                default: {
-                        bool ok = n > 0 && (cp >= 0x20 || (cp == '\t' && !attr)) && cp != 0x7f &&
-                                  !(cp >= 0x80 && cp <= 0x9f) && cp != 0xfffe && cp != 0xffff;
-                        if (ok)
-                                fwrite(s, 1, n, f);
-                        else
-                                for (size_t i = 0; i < (n ? n : 1); i++)
-                                        fprintf(f, "\\x%02x", (unsigned char)s[i]);
-                }
-                }
-                s += n ? n : 1;
-        }
+        return (cp >= 0x20 || (cp == '\t' && !attr)) && cp != 0x7f && !(cp >= 0x80 && cp <= 0x9f) && cp != 0xfffe &&
+               cp != 0xffff;
+}
+
+static const struct text_format xml = {
+        .entity = {['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;", ['"'] = "&quot;", ['\''] = "&apos;", ['\\'] = "\\\\"},
+        .holds = xml_holds,
+};
+
+static void md_text(FILE *f, const char *s)
+{
+        put_text(f, s, &markdown, false);
 }
 
 static void xml_text(FILE *f, const char *s)
 {
-        xml_put(f, s, false);
+        put_text(f, s, &xml, false);
 }
 
 static void xml_attr(FILE *f, const char *s)
 {
-        xml_put(f, s, true);
-}
-
-/* open_memstream's buffer and size are only final after fclose */
-static int finish(FILE *f, char **buf, size_t *len, char **ret, size_t *ret_len, struct dbx_error *err)
-{
-        if (fclose(f) != 0 || !*buf) {
-                free(*buf);
-                return dbx_error_set(err, ENOMEM, "out of memory");
-        }
-        *ret = *buf;
-        *ret_len = *len;
-        return 0;
+        put_text(f, s, &xml, true);
 }
 
 static void errno_cell(FILE *f, const struct verdict_row *r)
@@ -103,11 +92,11 @@ static void errno_cell(FILE *f, const struct verdict_row *r)
 
 int report_markdown(const struct attestation *a, char **ret, size_t *ret_len, struct dbx_error *err)
 {
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&buf, &len);
-        if (!f)
-                return dbx_error_set(err, ENOMEM, "out of memory");
+        struct membuf m;
+        int rc = membuf_open(&m, err);
+        if (rc < 0)
+                return rc;
+        FILE *f = m.f;
 
         fprintf(f, "# denybox sandbox attestation\n\n");
         if (a->c->weaken)
@@ -153,16 +142,16 @@ int report_markdown(const struct attestation *a, char **ret, size_t *ret_len, st
         for (size_t i = 0; i < a->res.sup.n_log; i++)
                 denied += !a->res.sup.log[i].allowed;
         fprintf(f, "\nexec attempts denied by the supervisor: %zu\n", denied);
-        return finish(f, &buf, &len, ret, ret_len, err);
+        return membuf_take(&m, ret, ret_len, err);
 }
 
 int report_junit(const struct attestation *a, char **ret, size_t *ret_len, struct dbx_error *err)
 {
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&buf, &len);
-        if (!f)
-                return dbx_error_set(err, ENOMEM, "out of memory");
+        struct membuf m;
+        int rc = membuf_open(&m, err);
+        if (rc < 0)
+                return rc;
+        FILE *f = m.f;
 
         fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         fprintf(f, "<testsuites name=\"denybox attest\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n", a->n_rows,
@@ -198,7 +187,7 @@ int report_junit(const struct attestation *a, char **ret, size_t *ret_len, struc
                 fprintf(f, "</system-out>\n    </testcase>\n");
         }
         fprintf(f, "  </testsuite>\n</testsuites>\n");
-        return finish(f, &buf, &len, ret, ret_len, err);
+        return membuf_take(&m, ret, ret_len, err);
 }
 
 void report_table(const struct attestation *a, FILE *f)
