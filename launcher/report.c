@@ -90,14 +90,8 @@ static void errno_cell(FILE *f, const struct verdict_row *r)
                 fputs("n/a", f);
 }
 
-int report_markdown(const struct attestation *a, char **ret, size_t *ret_len, struct dbx_error *err)
+static void write_markdown(FILE *f, const struct attestation *a)
 {
-        struct membuf m;
-        int rc = membuf_open(&m, err);
-        if (rc < 0)
-                return rc;
-        FILE *f = m.f;
-
         fprintf(f, "# denybox sandbox attestation\n\n");
         if (a->c->weaken)
                 fprintf(f, "**NOT AN ATTESTATION: layers were removed on purpose (negative control).**\n\n");
@@ -142,17 +136,10 @@ int report_markdown(const struct attestation *a, char **ret, size_t *ret_len, st
         for (size_t i = 0; i < a->res.sup.n_log; i++)
                 denied += !a->res.sup.log[i].allowed;
         fprintf(f, "\nexec attempts denied by the supervisor: %zu\n", denied);
-        return membuf_take(&m, ret, ret_len, err);
 }
 
-int report_junit(const struct attestation *a, char **ret, size_t *ret_len, struct dbx_error *err)
+static void write_junit(FILE *f, const struct attestation *a)
 {
-        struct membuf m;
-        int rc = membuf_open(&m, err);
-        if (rc < 0)
-                return rc;
-        FILE *f = m.f;
-
         fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         fprintf(f, "<testsuites name=\"denybox attest\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n", a->n_rows,
                 a->n_fail, a->n_unverified);
@@ -187,7 +174,6 @@ int report_junit(const struct attestation *a, char **ret, size_t *ret_len, struc
                 fprintf(f, "</system-out>\n    </testcase>\n");
         }
         fprintf(f, "  </testsuite>\n</testsuites>\n");
-        return membuf_take(&m, ret, ret_len, err);
 }
 
 void report_table(const struct attestation *a, FILE *f)
@@ -219,4 +205,26 @@ void report_table(const struct attestation *a, FILE *f)
         fprintf(f, "summary: %zu total, %zu pass, %zu fail, %zu unverified; profile %s (sha256:%.12s...); bundle %s/%s\n",
                 a->n_rows, a->n_pass, a->n_fail, a->n_unverified, a->profile_name, a->profile_sha256,
                 a->c->output_dir ? a->c->output_dir : OUTPUT_DIR_DEFAULT, BUNDLE_NAME);
+}
+
+/* A report, written into memory and handed over whole. */
+static int report_text(void (*write)(FILE *, const struct attestation *), const struct attestation *a, char **ret,
+                       size_t *ret_len, struct dbx_error *err)
+{
+        struct membuf m;
+        int r = membuf_open(&m, err);
+        if (r < 0)
+                return r;
+        write(m.f, a);
+        return membuf_take(&m, ret, ret_len, err);
+}
+
+int report_markdown(const struct attestation *a, char **ret, size_t *ret_len, struct dbx_error *err)
+{
+        return report_text(write_markdown, a, ret, ret_len, err);
+}
+
+int report_junit(const struct attestation *a, char **ret, size_t *ret_len, struct dbx_error *err)
+{
+        return report_text(write_junit, a, ret, ret_len, err);
 }
