@@ -110,18 +110,26 @@ static void probe_net_connect(struct obs *o)
         record(o, err, "socket(AF_INET) + connect(1.1.1.1:53)");
 }
 
+/* A probe that reads a report (r) and judges it with the catalogue's own check: the read's error
+ * is the observation, or the check's verdict is. */
+static void check_report(struct obs *o, int err, const char *what,
+                         bool (*check)(const struct probe_report *, char *, size_t), const struct probe_report *r)
+{
+        if (err) {
+                record(o, err, what);
+                return;
+        }
+        o->err = 0;
+        check(r, o->actual, sizeof(o->actual));
+}
+
 static void probe_net_dev(struct obs *o)
 {
         struct probe_report r = { .proc_net_dev = net_dev };
         int err = read_bounded("/proc/net/dev", net_dev, NET_DEV_MAX, &net_dev_len);
 
         have_net_dev = err == 0 || err == EFBIG;
-        if (err) {
-                record(o, err, "read /proc/net/dev");
-                return;
-        }
-        o->err = 0;
-        probe_check_net_dev_lo_only(&r, o->actual, sizeof(o->actual));
+        check_report(o, err, "read /proc/net/dev", probe_check_net_dev_lo_only, &r);
 }
 
 static void probe_socket(struct obs *o)
@@ -161,25 +169,15 @@ static void probe_env(struct obs *o)
         }
         qsort(env_key_ptrs, n_env_keys, sizeof(char *), cmp_key);
         env_err = err;
-        if (err) {
-                record(o, err, "environment key set");
-                return;
-        }
         struct probe_report r = { .env_keys = env_key_ptrs, .n_env_keys = n_env_keys };
-        o->err = 0;
-        probe_check_env_no_secrets(&r, o->actual, sizeof(o->actual));
+        check_report(o, err, "environment key set", probe_check_env_no_secrets, &r);
 }
 
 /* PR-ENV-2 reads the same key set PR-ENV-1 collected (PR-ENV-1 runs first). */
 static void probe_env_exact(struct obs *o)
 {
         struct probe_report r = { .env_keys = env_key_ptrs, .n_env_keys = n_env_keys };
-        if (env_err) {
-                record(o, env_err, "environment key set");
-                return;
-        }
-        o->err = 0;
-        probe_check_env_exact(&r, o->actual, sizeof(o->actual));
+        check_report(o, env_err, "environment key set", probe_check_env_exact, &r);
 }
 
 static void probe_fs_in(struct obs *o)
@@ -236,12 +234,8 @@ static void probe_mountinfo(struct obs *o)
         int err = read_bounded("/proc/self/mountinfo", mountinfo, MOUNTINFO_MAX, &mountinfo_len);
 
         have_mountinfo = err == 0 || err == EFBIG;
-        if (err) { /* a truncated table could hide the one writable mount: not verified */
-                record(o, err, "read /proc/self/mountinfo");
-                return;
-        }
-        o->err = 0;
-        probe_check_mount_table(&r, o->actual, sizeof(o->actual));
+        /* a truncated table could hide the one writable mount: not verified */
+        check_report(o, err, "read /proc/self/mountinfo", probe_check_mount_table, &r);
 }
 
 static void probe_docker_sock(struct obs *o)
