@@ -108,49 +108,56 @@ static void gen_venue(yajl_gen g)
         yajl_gen_map_close(g);
 }
 
-static void gen_probes(yajl_gen g, const struct attestation *a)
+/* "key": [ {item 0}, {item 1}, ... ]: item(g, ctx, i) writes the members of the i-th object. */
+static void gen_objects(yajl_gen g, const char *key, size_t n, void (*item)(yajl_gen, const void *, size_t), const void *ctx)
 {
-        s(g, "probes");
+        s(g, key);
         yajl_gen_array_open(g);
-        for (size_t i = 0; i < a->n_rows; i++) {
-                const struct verdict_row *r = &a->rows[i];
+        for (size_t i = 0; i < n; i++) {
                 yajl_gen_map_open(g);
-                kv(g, "probe_id", r->def->id);
-                if (seed_matrix(r->def->id))
-                        kv(g, "matrix", seed_matrix(r->def->id));
-                kb(g, "reported", r->obs != NULL);
-                kv(g, "operation", r->def->operation);
-                kv(g, "expected", r->def->expected);
-                kv(g, "actual_stderr_or_value", r->obs ? r->obs->actual : "not reported");
-                s(g, "errno_or_exit");
-                if (r->obs && r->obs->err >= 0)
-                        yajl_gen_integer(g, r->obs->err);
-                else
-                        s(g, "n/a");
-                kv(g, "verdict", verdict_name(r->verdict));
-                kv(g, "reason", r->why);
-                kv(g, "layer", layer_name(r->def->layer));
-                /* the layers that hold it on this kernel (Landlock only from the ABI it needs): the
-                 * control that makes it FAIL, and the redundancy matrix's row */
-                char held[256];
-                size_t n_held = probe_held_by(r->def, a->landlock_abi, held, sizeof(held));
-                kv(g, "control", held);
-                s(g, "held_by");
-                yajl_gen_array_open(g);
-                for (const char *p = held; *p;) {
-                        size_t len = strcspn(p, " ");
-                        yajl_gen_string(g, (const unsigned char *)p, len);
-                        p += len;
-                        p += *p == ' ';
-                }
-                yajl_gen_array_close(g);
-                kb(g, "single_layer", n_held == 1);
-                if (r->obs && r->obs->has_value)
-                        kv(g, "value", r->obs->value);
-                kv(g, "artifact_path", "stdout of the embedded probe");
+                item(g, ctx, i);
                 yajl_gen_map_close(g);
         }
         yajl_gen_array_close(g);
+}
+
+static void gen_probe(yajl_gen g, const void *ctx, size_t i)
+{
+        const struct attestation *a = ctx;
+        const struct verdict_row *r = &a->rows[i];
+        kv(g, "probe_id", r->def->id);
+        if (seed_matrix(r->def->id))
+                kv(g, "matrix", seed_matrix(r->def->id));
+        kb(g, "reported", r->obs != NULL);
+        kv(g, "operation", r->def->operation);
+        kv(g, "expected", r->def->expected);
+        kv(g, "actual_stderr_or_value", r->obs ? r->obs->actual : "not reported");
+        s(g, "errno_or_exit");
+        if (r->obs && r->obs->err >= 0)
+                yajl_gen_integer(g, r->obs->err);
+        else
+                s(g, "n/a");
+        kv(g, "verdict", verdict_name(r->verdict));
+        kv(g, "reason", r->why);
+        kv(g, "layer", layer_name(r->def->layer));
+        /* the layers that hold it on this kernel (Landlock only from the ABI it needs): the
+         * control that makes it FAIL, and the redundancy matrix's row */
+        char held[256];
+        size_t n_held = probe_held_by(r->def, a->landlock_abi, held, sizeof(held));
+        kv(g, "control", held);
+        s(g, "held_by");
+        yajl_gen_array_open(g);
+        for (const char *p = held; *p;) {
+                size_t len = strcspn(p, " ");
+                yajl_gen_string(g, (const unsigned char *)p, len);
+                p += len;
+                p += *p == ' ';
+        }
+        yajl_gen_array_close(g);
+        kb(g, "single_layer", n_held == 1);
+        if (r->obs && r->obs->has_value)
+                kv(g, "value", r->obs->value);
+        kv(g, "artifact_path", "stdout of the embedded probe");
 }
 
 /* The second layer: the ABI it ran at and, right by right, what it enforced or could not. */
@@ -178,22 +185,20 @@ static void gen_landlock(yajl_gen g, const struct attestation *a)
         yajl_gen_map_close(g);
 }
 
+static void gen_exec_attempt(yajl_gen g, const void *ctx, size_t i)
+{
+        const struct exec_attempt *e = &((const struct supervisor *)ctx)->log[i];
+        ki(g, "pid", e->pid);
+        kv(g, "syscall", e->syscall);
+        kv(g, "path", e->path);
+        kv(g, "decision", e->own_exec ? "allowed: denybox's own final exec" : e->allowed ? "allowed by the profile" : "denied");
+        if (!e->allowed)
+                ki(g, "errno", e->err);
+}
+
 static void gen_exec_log(yajl_gen g, const struct supervisor *sup)
 {
-        s(g, "exec_log");
-        yajl_gen_array_open(g);
-        for (size_t i = 0; i < sup->n_log; i++) {
-                const struct exec_attempt *e = &sup->log[i];
-                yajl_gen_map_open(g);
-                ki(g, "pid", e->pid);
-                kv(g, "syscall", e->syscall);
-                kv(g, "path", e->path);
-                kv(g, "decision", e->own_exec ? "allowed: denybox's own final exec" : e->allowed ? "allowed by the profile" : "denied");
-                if (!e->allowed)
-                        ki(g, "errno", e->err);
-                yajl_gen_map_close(g);
-        }
-        yajl_gen_array_close(g);
+        gen_objects(g, "exec_log", sup->n_log, gen_exec_attempt, sup);
         ki(g, "exec_log_dropped", (long long)sup->n_dropped);
 }
 
@@ -376,7 +381,7 @@ int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct
         kv(g, "seccomp_warnings", a->fs->warnings);
         gen_landlock(g, a);
         gen_steps(g, a);
-        gen_probes(g, a);
+        gen_objects(g, "probes", a->n_rows, gen_probe, a);
         gen_raw(g, &a->report);
         gen_exec_log(g, &a->res.sup);
         s(g, "summary");
