@@ -53,6 +53,14 @@ static bool have_mountinfo;
 static char net_dev[NET_DEV_MAX + 1];
 static size_t net_dev_len;
 static bool have_net_dev;
+
+/* A kernel text the report carries raw (the launcher judges it again): read, and kept even when cut. */
+static int read_raw(const char *path, char *buf, size_t max, size_t *len, bool *have)
+{
+        int err = read_bounded(path, buf, max, len);
+        *have = err == 0 || err == EFBIG;
+        return err;
+}
 static char env_keys[PROBE_ENV_MAX_KEYS][PROBE_ENV_MAX_KEY + 1]; /* already escaped */
 static char *env_key_ptrs[PROBE_ENV_MAX_KEYS];
 static size_t n_env_keys;
@@ -126,9 +134,7 @@ static void check_report(struct obs *o, int err, const char *what,
 static void probe_net_dev(struct obs *o)
 {
         struct probe_report r = { .proc_net_dev = net_dev };
-        int err = read_bounded("/proc/net/dev", net_dev, NET_DEV_MAX, &net_dev_len);
-
-        have_net_dev = err == 0 || err == EFBIG;
+        int err = read_raw("/proc/net/dev", net_dev, NET_DEV_MAX, &net_dev_len, &have_net_dev);
         check_report(o, err, "read /proc/net/dev", probe_check_net_dev_lo_only, &r);
 }
 
@@ -231,9 +237,7 @@ static void probe_exec(struct obs *o)
 static void probe_mountinfo(struct obs *o)
 {
         struct probe_report r = { .mountinfo = mountinfo };
-        int err = read_bounded("/proc/self/mountinfo", mountinfo, MOUNTINFO_MAX, &mountinfo_len);
-
-        have_mountinfo = err == 0 || err == EFBIG;
+        int err = read_raw("/proc/self/mountinfo", mountinfo, MOUNTINFO_MAX, &mountinfo_len, &have_mountinfo);
         /* a truncated table could hide the one writable mount: not verified */
         check_report(o, err, "read /proc/self/mountinfo", probe_check_mount_table, &r);
 }
