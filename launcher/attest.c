@@ -5,10 +5,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -39,6 +42,31 @@ int attest_adjudicate(struct attestation *a)
                 }
         }
         return 0;
+}
+
+/* PR-LL-SCOPE-1's other end: an abstract AF_UNIX socket listening in the launcher's network
+ * namespace (the host's; the sandbox gets a namespace of its own unless `--weaken net`), named from
+ * the run id (128 random bits) so that no other process guesses or holds the name.  SOCK_CLOEXEC:
+ * the payload, once exec'd, never holds it; nobody accepts, a connect only has to succeed.  Returns
+ * the fd and the name in ret_name, or a negative errno: the probe is then given no name and
+ * observes nothing (UNVERIFIED, never PASS). */
+static int scope_listener_open(const char *run_id, char *ret_name, size_t size)
+{
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        char name[PROBE_ABSTRACT_NAME_MAX + 1];
+        int n = snprintf(name, sizeof(name), "denybox-scope-%s", run_id);
+
+        if (n < 0 || (size_t)n >= sizeof(name) || (size_t)n >= size)
+                return -ENAMETOOLONG;
+        memcpy(sa.sun_path + 1, name, (size_t)n); /* sun_path[0] == '\0': the abstract namespace */
+        _cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return -errno;
+        if (bind(fd, (struct sockaddr *)&sa, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n)) < 0 ||
+            listen(fd, 4) < 0)
+                return -errno;
+        memcpy(ret_name, name, (size_t)n + 1);
+        return TAKE_FD(fd);
 }
 
 int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int probe_fd, int out_dfd,
@@ -72,9 +100,14 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
         snprintf(gid, sizeof(gid), "%u", (unsigned)c->gid);
         snprintf(pids, sizeof(pids), "%lld", (long long)c->limits.pids);
         snprintf(mem, sizeof(mem), "%lld", (long long)(c->limits.memory >= 0 ? c->limits.memory : c->limits.memory_swap));
+        /* ... and, when the launcher could listen, the abstract socket PR-LL-SCOPE-1 must not reach */
+        char scope_name[PROBE_ABSTRACT_NAME_MAX + 1];
+        _cleanup_close_ int scope_fd = scope_listener_open(a.run_id, scope_name, sizeof(scope_name));
         char *argv[] = {(char *)"denybox-probe", (char *)"--uid", uid, (char *)"--gid", gid,
                         (char *)"--hostname", (char *)SANDBOX_HOSTNAME, (char *)"--pids-limit", pids,
-                        (char *)"--memory", mem, NULL};
+                        (char *)"--memory", mem, (char *)"--abstract-socket", scope_name, NULL};
+        if (scope_fd < 0)
+                argv[ELEMENTSOF(argv) - 3] = NULL; /* no listener: PR-LL-SCOPE-1 stays UNVERIFIED */
         a.ctx = (struct probe_context){.uid = (unsigned)c->uid, .gid = (unsigned)c->gid,
                                     .pids_limit = c->limits.pids,
                                     .memory = c->limits.memory >= 0 ? c->limits.memory : c->limits.memory_swap,
@@ -82,6 +115,8 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
         struct sandbox_payload p = {.argv = argv, .exec_fd = probe_fd};
 
         r = sandbox_run(c, fs, &p, true, &a.res, err);
+        if (scope_fd >= 0) /* the run is over: nothing may connect any more */
+                close(TAKE_FD(scope_fd));
         if (r < 0) {
                 sandbox_result_free(&a.res);
                 return r;

@@ -223,6 +223,10 @@ const struct probe_def probe_catalogue[] = {
                        "net seccomp landlock", 4, EPERM, ENETUNREACH, EACCES),
         ERRNO_PROBE_LL("PR-LL-BIND-1", "socket(AF_INET, SOCK_STREAM) + bind(0.0.0.0:4242)",
                        "EPERM(1) (seccomp) | EACCES(13) (Landlock)", LAYER_SECCOMP, "seccomp landlock", 4, EPERM, EACCES),
+        ERRNO_PROBE_LL("PR-LL-SCOPE-1", "socket(AF_UNIX, SOCK_STREAM) + connect(\"@denybox-scope-<run id>\") (an abstract "
+                       "socket the launcher listens on outside, in the host's network namespace)",
+                       "EPERM(1) (seccomp: socket; Landlock scope: connect) | ECONNREFUSED(111) (network namespace)",
+                       LAYER_NETNS, "net seccomp landlock", 6, EPERM, ECONNREFUSED),
 };
 const size_t probe_catalogue_len = ELEMENTSOF(probe_catalogue);
 

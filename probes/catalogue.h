@@ -188,6 +188,8 @@ enum verdict probe_value_memory_unmapped(const struct probe_observation *o, cons
 #define PROBE_DEV_EXACT "fd:l full:c null:c random:c stderr:l stdin:l stdout:l tty:c urandom:c zero:c"
 /* The securebits drop_privileges() sets and locks (all of them must be set). */
 #define PROBE_SECUREBITS_REQUIRED 0xefu
+/* PR-LL-SCOPE-1: the longest abstract socket name (sun_path less the leading NUL byte). */
+#define PROBE_ABSTRACT_NAME_MAX 107
 /* PR-MEM-1 touches ctx->memory plus this much. */
 #define PROBE_MEM_EXTRA (16ll << 20)
 

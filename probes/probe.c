@@ -8,11 +8,14 @@
  * Exit 1 only if the report could not be written; 64 on a usage error.
  *
  *   denybox-probe [--uid U] [--gid G] [--hostname H] [--pids-limit N] [--memory BYTES]
+ *                 [--abstract-socket NAME]
  *   denybox-probe --list     the probe ids, in catalogue order
  *   denybox-probe --noop     exit 0 (what PR-EXEC-2 runs if exec-once lets it through)
  *
  * The limits say how far PR-PIDS-1 and PR-MEM-1 try to go; without them those two are not
- * observed (UNVERIFIED).  The expectations themselves the launcher keeps (probe_context).
+ * observed (UNVERIFIED); so is PR-LL-SCOPE-1 without --abstract-socket (the name of the launcher's
+ * listener outside the sandbox, see launcher/attest.c).  The expectations themselves the launcher
+ * keeps (probe_context).
  *
  * Operations that would replace, entangle or kill this process if the boundary were open (execve,
  * execveat, ptrace, unshare, i386/x32 calls, the limits) run in a forked child that reports its
@@ -344,6 +347,7 @@ static const struct probe_fn {
         { "PR-LL-WRITE-1", probe_ll_write },
         { "PR-LL-CONNECT-1", probe_ll_connect },
         { "PR-LL-BIND-1", probe_ll_bind },
+        { "PR-LL-SCOPE-1", probe_ll_scope },
 };
 
 static struct obs results[ELEMENTSOF(probes)];
@@ -411,7 +415,7 @@ struct probe_args probe_args = { .pids_limit = -1, .memory = -1 };
 static int usage(void)
 {
         fprintf(stderr, "usage: denybox-probe [--list | --noop | [--uid U] [--gid G] [--hostname H] "
-                        "[--pids-limit N] [--memory BYTES]]\n");
+                        "[--pids-limit N] [--memory BYTES] [--abstract-socket NAME]]\n");
         return 64;
 }
 
@@ -442,6 +446,10 @@ static int parse_args(int argc, char **argv)
                 } else if (strcmp(opt, "--memory") == 0) {
                         if (!parse_limit(arg, &probe_args.memory))
                                 return usage();
+                } else if (strcmp(opt, "--abstract-socket") == 0) {
+                        if (!*arg || strlen(arg) > PROBE_ABSTRACT_NAME_MAX)
+                                return usage();
+                        probe_args.abstract_socket = arg;
                 } else if (strcmp(opt, "--uid") != 0 && strcmp(opt, "--gid") != 0 && strcmp(opt, "--hostname") != 0)
                         return usage();
         }

@@ -7,10 +7,12 @@
 #include <stdint.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "probe.h"
@@ -69,4 +71,35 @@ void probe_ll_connect(struct obs *o)
 void probe_ll_bind(struct obs *o)
 {
         tcp_try(o, true, INADDR_ANY, 4242, "socket(AF_INET) + bind(0.0.0.0:4242)");
+}
+
+/* The abstract AF_UNIX socket the launcher listens on outside the sandbox, in the host's network
+ * namespace (launcher/attest.c): abstract names belong to a network namespace, so in the sandbox's
+ * own the name is not there (ECONNREFUSED, the scope hook never reached); seccomp denies the socket
+ * (EPERM); Landlock's abstract-unix scope (ABI 6) the connect to a socket made outside the
+ * sandbox's domain (EPERM).  Without the name (the launcher could not listen) nothing is observed:
+ * UNVERIFIED, never PASS. */
+void probe_ll_scope(struct obs *o)
+{
+        const char *name = probe_args.abstract_socket;
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        char what[96 + PROBE_ABSTRACT_NAME_MAX];
+        int fd, err = 0;
+
+        if (!name || strlen(name) > PROBE_ABSTRACT_NAME_MAX) {
+                snprintf(o->actual, sizeof(o->actual), "not observed: the launcher gave no listener (--abstract-socket)");
+                return; /* o->err stays -1 */
+        }
+        size_t len = strlen(name);
+        memcpy(sa.sun_path + 1, name, len); /* sun_path[0] == '\0': the abstract namespace */
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+                record(o, errno, "socket(AF_UNIX, SOCK_STREAM)");
+                return;
+        }
+        if (connect(fd, (struct sockaddr *) &sa, (socklen_t) (offsetof(struct sockaddr_un, sun_path) + 1 + len)) < 0)
+                err = errno;
+        close(fd);
+        snprintf(what, sizeof(what), "socket(AF_UNIX) + connect(\"@%s\") (the launcher's listener, outside)", name);
+        record(o, err, what);
 }

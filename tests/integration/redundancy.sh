@@ -54,6 +54,13 @@ if [ "$abi" -lt 4 ]; then # TCP rules come with ABI 4: there the probes of TCP a
         check "below ABI 4, PR-LL-BIND-1 is single-layer (seccomp)" \
                 jq -e '.probes[] | select(.probe_id == "PR-LL-BIND-1") | .held_by == ["seccomp"]' "$B"
 fi
+if [ "$abi" -lt 6 ]; then # scopes come with ABI 6: there the abstract socket is held by the others
+        check "below ABI 6, PR-LL-SCOPE-1 is held by net and seccomp" \
+                jq -e '.probes[] | select(.probe_id == "PR-LL-SCOPE-1") | .held_by == ["net", "seccomp"]' "$B"
+fi
+# PR-LL-SCOPE-1 connects to the listener the launcher opened for this run (its name: the run id)
+check "PR-LL-SCOPE-1 was given a listener" jq -e '.probes[] | select(.probe_id == "PR-LL-SCOPE-1")
+        | .actual_stderr_or_value | contains("not observed") | not' "$B"
 while read -r id verdict; do
         if $MEM_AS_ONLY && [ "$id" = PR-MEM-2 ]; then
                 continue # --memory is address space only here: FAIL by design (controls.sh)
@@ -131,6 +138,19 @@ while read -r held; do
                 check "$id fails with ${held//+/ and } all weakened (${got:-not in the bundle})" [ "${got%%:*}" = FAIL ]
         done <<<"$multi"
 done < <(awk '{ print $2 }' <<<"$multi" | sort -u)
+
+# 4. Landlock's abstract-unix scope on its own (ABI 6): with the namespace and seccomp both gone,
+#    socket() succeeds and the listener outside is reachable by name; only the scope denies the
+#    connect (EPERM from connect(), not from socket())
+if [ "$abi" -ge 6 ]; then
+        attest_weakened "$T/scope-ll" net seccomp
+        b=$(bundle "$T/scope-ll")
+        got=$(verdict_of "$b" PR-LL-SCOPE-1)
+        check "PR-LL-SCOPE-1 with only Landlock left: PASS (${got:-not in the bundle})" [ "${got%%:*}" = PASS ]
+        check "PR-LL-SCOPE-1 with only Landlock left: connect() was denied EPERM by the scope" \
+                jq -e '.run_id as $r | .probes[] | select(.probe_id == "PR-LL-SCOPE-1") | .actual_stderr_or_value
+                        | contains("connect(\"@denybox-scope-" + $r + "\")") and test(" -> EPERM ")' "$b"
+fi
 
 # The matrix, for the log (and for docs/CONTROLS.md's numbers)
 echo "# redundancy matrix (Landlock ABI $abi, uid $(id -u)):"

@@ -126,6 +126,16 @@ START_TEST(held_by_per_abi)
         ck_assert_str_eq(held, "seccomp");
         ck_assert_uint_eq(probe_held_by(net, 2, held, sizeof(held)), 2);
         ck_assert_str_eq(held, "net seccomp");
+        /* PR-LL-SCOPE-1: Landlock's abstract-unix scope comes with ABI 6; below it the namespace and
+         * seccomp hold it, never one layer alone */
+        const struct probe_def *scope = probe_catalogue_find("PR-LL-SCOPE-1");
+        ck_assert_ptr_nonnull(scope);
+        ck_assert_uint_eq(probe_held_by(scope, 7, held, sizeof(held)), 3);
+        ck_assert_str_eq(held, "net seccomp landlock");
+        ck_assert_uint_eq(probe_held_by(scope, 6, held, sizeof(held)), 3);
+        ck_assert_uint_eq(probe_held_by(scope, 5, held, sizeof(held)), 2);
+        ck_assert_str_eq(held, "net seccomp");
+        ck_assert_uint_eq(probe_held_by(scope, 0, held, sizeof(held)), 2);
         /* "landlock" is in a control exactly when the entry says from which ABI, and never alone */
         for (size_t i = 0; i < probe_catalogue_len; i++) {
                 const struct probe_def *d = &probe_catalogue[i];

@@ -501,6 +501,9 @@ START_TEST(new_errno_probes)
                 { "PR-X32-1", PROBE_ERR_KILLED(SIGSYS), ENOSYS }, { "PR-X32-1", PROBE_ERR_KILLED(SIGSYS), PROBE_ERR_KILLED(SIGKILL) },
                 { "PR-CLONE3-1", ENOSYS, EINVAL }, { "PR-CLONE3-1", ENOSYS, EPERM }, { "PR-CLONE3-1", ENOSYS, EAGAIN },
                 { "PR-EXEC-2", EPERM, 0 }, { "PR-EXEC-2", EPERM, PROBE_ERR_KILLED(SIGSYS) },
+                /* seccomp or Landlock's scope (EPERM), the namespace (ECONNREFUSED); -1: no listener */
+                { "PR-LL-SCOPE-1", EPERM, 0 }, { "PR-LL-SCOPE-1", ECONNREFUSED, ENOENT },
+                { "PR-LL-SCOPE-1", ECONNREFUSED, EACCES },
         };
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
                 ck_assert_msg(judge_err(cases[i].id, cases[i].pass) == PASS, "%s %d", cases[i].id, cases[i].pass);
