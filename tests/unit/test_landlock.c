@@ -150,14 +150,7 @@ END_TEST
 /* docs/CONTROLS.md carries the matrix verbatim (scripts/controls-matrix.sh BUILD_DIR rewrites it). */
 START_TEST(controls_matrix_in_step)
 {
-        char path[4096];
-        snprintf(path, sizeof(path), "%s/docs/CONTROLS.md", SRCDIR);
-        FILE *f = fopen(path, "r");
-        ck_assert_msg(f != NULL, "cannot open %s", path);
-        char *doc = calloc(1, 1 << 20);
-        ck_assert_ptr_nonnull(doc);
-        ck_assert_uint_gt(fread(doc, 1, (1 << 20) - 1, f), 0);
-        fclose(f);
+        char *doc = slurp(SRCDIR "/docs/CONTROLS.md", NULL);
         size_t n = probe_matrix_markdown(NULL, 0);
         char *m = malloc(n + 1);
         ck_assert_ptr_nonnull(m);
