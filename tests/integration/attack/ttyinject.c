@@ -12,15 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static long step(const char *name, long ret)
-{
-        if (ret < 0)
-                printf("STEP %s errno %s\n", name, strerrorname_np(errno) ? strerrorname_np(errno) : "?");
-        else
-                printf("STEP %s ok\n", name);
-        fflush(stdout);
-        return ret;
-}
+#include "step.h"
 
 int main(void)
 {
