@@ -80,6 +80,7 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
         if (uname(&u) == 0)
                 snprintf(a.kernel, sizeof(a.kernel), "%s %s %s", u.sysname, u.release, u.machine);
         a.landlock_abi = landlock_abi(); /* what the sandbox's ruleset uses: which probes it holds */
+        sandbox_plan_make(c, &a.plan);
         if ((r = provenance_fill(&a, probe_fd, err)) < 0)
                 return r;
         if (c->image) {

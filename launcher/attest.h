@@ -32,6 +32,7 @@ struct attestation {
         const char *profile_name;
         char profile_sha256[SHA256_HEX_SIZE];
         const struct filter_set *fs;
+        struct sandbox_plan plan;                /* the plan the sandbox ran: sandbox_plan_make(c) */
         char rootfs_digest[SHA256_HEX_SIZE + 8]; /* "embedded" or "sha256:..." */
         char kernel[128];
         int landlock_abi;                        /* the kernel's Landlock ABI, 0: none (landlock.h) */

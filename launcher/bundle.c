@@ -164,13 +164,11 @@ static void gen_probe(yajl_gen g, const void *ctx, size_t i)
 static void gen_landlock(yajl_gen g, const struct attestation *a)
 {
         struct landlock_plan p;
-        struct sandbox_plan plan;
         landlock_plan_for(a->landlock_abi, a->fs->exec.verdict != EXEC_VERDICT_ALLOW, &p);
-        sandbox_plan_make(a->c, &plan);
         s(g, "landlock");
         yajl_gen_map_open(g);
         ki(g, "abi", p.abi);
-        kb(g, "applied", p.abi > 0 && sandbox_plan_has_step(&plan, STEP_APPLY_LANDLOCK));
+        kb(g, "applied", p.abi > 0 && sandbox_plan_has_step(&a->plan, STEP_APPLY_LANDLOCK));
         s(g, "rights");
         yajl_gen_array_open(g);
         for (size_t i = 0; i < landlock_rights_len; i++) {
@@ -219,9 +217,9 @@ static void step(yajl_gen g, const char *name, const char *result, const char *d
 static void gen_steps(yajl_gen g, const struct attestation *a)
 {
         const struct sandbox_result *res = &a->res;
-        struct sandbox_plan plan, unweakened;
+        const struct sandbox_plan *plan = &a->plan;
+        struct sandbox_plan unweakened;
         char d[512];
-        sandbox_plan_make(a->c, &plan);
         sandbox_plan_build(a->c, &unweakened);
         bool handed_off = res->sup.listener >= 0 || res->sup.n_log > 0;
 
@@ -235,10 +233,10 @@ static void gen_steps(yajl_gen g, const struct attestation *a)
         for (int l = 0; l < _LIMIT_MAX && k > 0 && (size_t)k < sizeof(d); l++)
                 k += snprintf(d + k, sizeof(d) - (size_t)k, " %s=%s", limit_kind_name((enum limit_kind)l),
                               limit_mech_label((enum limit_kind)l, res->cg.mech[l]));
-        step(g, "cgroups", plan.step_weakened_by[STEP_SET_RLIMITS] == WEAKEN_LIMITS ? "skipped (--weaken limits)" : "ok", d);
-        snprintf(d, sizeof(d), "user mount ipc%s%s%s; cgroup namespace later%s", plan.namespaces & CLONE_NEWPID ? " pid" : "",
-                 plan.namespaces & CLONE_NEWNET ? " net" : "", plan.namespaces & CLONE_NEWUTS ? " uts" : "",
-                 sandbox_plan_has_step(&plan, STEP_ENTER_CGROUP_NAMESPACE) ? "" : " (skipped)");
+        step(g, "cgroups", plan->step_weakened_by[STEP_SET_RLIMITS] == WEAKEN_LIMITS ? "skipped (--weaken limits)" : "ok", d);
+        snprintf(d, sizeof(d), "user mount ipc%s%s%s; cgroup namespace later%s", plan->namespaces & CLONE_NEWPID ? " pid" : "",
+                 plan->namespaces & CLONE_NEWNET ? " net" : "", plan->namespaces & CLONE_NEWUTS ? " uts" : "",
+                 sandbox_plan_has_step(plan, STEP_ENTER_CGROUP_NAMESPACE) ? "" : " (skipped)");
         step(g, "clone", handed_off || res->established ? "ok" : "failed", d);
         step(g, "write_maps", handed_off ? "ok" : "failed", NULL);
         bool own = res->sup.n_log > 0 && res->sup.log[0].own_exec;
@@ -250,8 +248,8 @@ static void gen_steps(yajl_gen g, const struct attestation *a)
                 /* the steps after the hand-off are proven by denybox's own exec arriving */
                 const char *r = (after_handoff ? own : handed_off) ? "ok" : "not reached or failed";
                 char changed[96] = "";
-                if (plan.step_weakened_by[id] >= 0) {
-                        snprintf(changed, sizeof(changed), "weakened (--weaken %s)", weaken_name((enum weaken_layer)plan.step_weakened_by[id]));
+                if (plan->step_weakened_by[id] >= 0) {
+                        snprintf(changed, sizeof(changed), "weakened (--weaken %s)", weaken_name((enum weaken_layer)plan->step_weakened_by[id]));
                         r = changed;
                 }
                 step(g, info->name, r, info->why);
@@ -291,13 +289,12 @@ int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct
         yajl_gen_map_open(g);
         kv(g, "schema", BUNDLE_SCHEMA);
         kv(g, "run_id", a->run_id);
-        struct sandbox_plan plan; /* what was weakened is what the plan that ran says */
-        sandbox_plan_make(a->c, &plan);
-        kb(g, "attestation", plan.weakened == 0);
+        const struct sandbox_plan *plan = &a->plan; /* what was weakened is what the plan that ran says */
+        kb(g, "attestation", plan->weakened == 0);
         s(g, "weakened");
         yajl_gen_array_open(g);
         for (int w = 0; w < _WEAKEN_MAX; w++)
-                if ((plan.weakened >> w) & 1u)
+                if ((plan->weakened >> w) & 1u)
                         s(g, weaken_name((enum weaken_layer)w));
         yajl_gen_array_close(g);
         gen_venue(g);
@@ -323,10 +320,10 @@ int bundle_json(const struct attestation *a, char **ret, size_t *ret_len, struct
         kv(g, "kernel", a->kernel);
         s(g, "sandbox");
         yajl_gen_map_open(g);
-        ki(g, "uid", plan.uid); /* the user the payload ran as */
-        ki(g, "gid", plan.gid);
+        ki(g, "uid", plan->uid); /* the user the payload ran as */
+        ki(g, "gid", plan->gid);
         struct userns_maps maps;
-        userns_maps(&plan, geteuid(), getegid(), &maps);
+        userns_maps(plan, geteuid(), getegid(), &maps);
         kv(g, "uid_map", maps.uid_map);
         kv(g, "gid_map", maps.gid_map);
         /* issue 9 item 2: inside 0 maps to the overflow id as root, never to host root */

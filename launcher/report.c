@@ -110,12 +110,11 @@ static void write_markdown(FILE *f, const struct attestation *a)
         fprintf(f, "- seccomp profile: %s, sha256 `%s`\n", a->profile_name, a->profile_sha256);
         fprintf(f, "- compiled filter (BPF) sha256: `%s`\n", a->fs->bpf_sha256);
         fprintf(f, "- run id: `%s`\n", a->run_id);
-        struct sandbox_plan plan; /* the user the payload ran as; whether Landlock was applied */
-        sandbox_plan_make(a->c, &plan);
-        fprintf(f, "- sandbox user: %u:%u\n\n", (unsigned)plan.uid, (unsigned)plan.gid);
+        /* the plan that ran: the user the payload ran as, whether Landlock was applied */
+        fprintf(f, "- sandbox user: %u:%u\n\n", (unsigned)a->plan.uid, (unsigned)a->plan.gid);
         if (a->landlock_abi > 0)
                 fprintf(f, "- Landlock: ABI %d%s\n\n", a->landlock_abi,
-                        sandbox_plan_has_step(&plan, STEP_APPLY_LANDLOCK) ? "" : ", not applied (--weaken landlock)");
+                        sandbox_plan_has_step(&a->plan, STEP_APPLY_LANDLOCK) ? "" : ", not applied (--weaken landlock)");
         else
                 fprintf(f, "- Landlock: none on this kernel: every probe it would hold is held by one layer less\n\n");
         fprintf(f, "| Probe | Verdict | errno | Observed | Layer | Held by | Matrix |\n|---|---|---|---|---|---|---|\n");

@@ -65,6 +65,7 @@ static void hostile_attestation(struct attestation *a)
         memset(a, 0, sizeof(*a));
         a->c = &cfg;
         a->fs = &fs;
+        sandbox_plan_make(&cfg, &a->plan);
         a->profile_name = "builtin:strict";
         snprintf(a->run_id, sizeof(a->run_id), "0123456789abcdef0123456789abcdef");
         snprintf(a->rootfs_digest, sizeof(a->rootfs_digest), "embedded");
