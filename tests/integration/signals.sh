@@ -57,7 +57,10 @@ else
         not_ok "python3 is missing: cannot aim at the window"
 fi
 
-# wait_ready FILE: the payload said "ready" (bounded)
+# wait_ready FILE: the payload said "ready" (bounded). Each run writes its own
+# FILE: the background shell truncates it only after the fork, so a reused file
+# could still hold the previous run's "ready" and the TERM would arrive before
+# the payload ignores it.
 wait_ready() {
         local i
         for ((i = 0; i < 600; i++)); do
@@ -67,16 +70,16 @@ wait_ready() {
         return 1
 }
 
-"$DENYBOX" run "${R[@]}" --stop-timeout 1 -- /bin/attack ignoreterm </dev/null >"$T/out" 2>"$T/err" &
+"$DENYBOX" run "${R[@]}" --stop-timeout 1 -- /bin/attack ignoreterm </dev/null >"$T/out1" 2>"$T/err1" &
 pid=$!
-wait_ready "$T/out"
+wait_ready "$T/out1"
 kill -TERM "$pid"
 if ends "$pid" 30; then wait "$pid"; rc=$?; else rc=hung; fi
 check "a payload ignoring SIGTERM ends after --stop-timeout 1 (rc=$rc)" [ "$rc" = 137 ]
 
-"$DENYBOX" run "${R[@]}" --stop-timeout 3600 -- /bin/attack ignoreterm </dev/null >"$T/out" 2>"$T/err" &
+"$DENYBOX" run "${R[@]}" --stop-timeout 3600 -- /bin/attack ignoreterm </dev/null >"$T/out2" 2>"$T/err2" &
 pid=$!
-wait_ready "$T/out"
+wait_ready "$T/out2"
 kill -TERM "$pid"
 sleep 0.5
 kill -0 "$pid" 2>/dev/null
