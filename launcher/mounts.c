@@ -69,12 +69,11 @@ static int clone_tree(const char *path, int *ret, struct dbx_error *err)
 static int clone_judged(const char *path, const char *opt, bool rootfs, size_t slot, int *ret, struct dbx_error *err)
 {
         char what[PATH_MAX + 16];
-        struct stat st;
         int r;
 
         snprintf(what, sizeof(what), "%s %s", opt, path);
         _cleanup_close_ int fd = -1;
-        if ((r = source_open_checked(path, what, rootfs, &fd, &st, err)) < 0 || (r = source_verify(slot, &st, what, err)) < 0)
+        if ((r = source_open_judged(slot, path, what, rootfs, &fd, err)) < 0)
                 return r;
         int m = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
         if (m < 0)
@@ -96,8 +95,8 @@ int mounts_capture(const struct sandbox_plan *p, struct mount_sources *s, struct
         if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
                 return dbx_error_set(err, errno, "cannot make the mounts private: %s", strerror(errno));
 
-        /* --rootfs and the volumes: opened once here, judged again, compared with what the launcher
-         * judged (sources.h), and that very fd cloned. */
+        /* --rootfs and the volumes: opened once here, compared with what the launcher judged
+         * (sources.h), and that very fd cloned. */
         for (size_t i = 0; i < p->n_mounts; i++) {
                 const struct sandbox_mount *m = &p->mounts[i];
                 switch (m->kind) {

@@ -164,9 +164,13 @@ static int check_rootfs(const struct sandbox_config *c, struct dbx_error *err)
         for (size_t i = 0; i < ELEMENTSOF(need); i++)
                 if ((r = check_mount_point(root, c->rootfs, need[i], false, err)) < 0)
                         return r;
-        for (size_t i = 0; i < c->n_volumes; i++)
-                if ((r = check_mount_point(root, c->rootfs, c->volumes[i].target, true, err)) < 0)
+        for (size_t i = 0; i < c->n_volumes; i++) {
+                bool checked = false; /* /in, /out: just checked, as directories */
+                for (size_t k = 0; k < ELEMENTSOF(need); k++)
+                        checked = checked || strcmp(c->volumes[i].target, need[k]) == 0;
+                if (!checked && (r = check_mount_point(root, c->rootfs, c->volumes[i].target, true, err)) < 0)
                         return r;
+        }
         source_remember(MAX_VOLUMES, &st);
         return 0;
 }

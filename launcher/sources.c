@@ -46,28 +46,46 @@ static const char *kernel_fs_name(long type)
         return NULL;
 }
 
-static bool same_inode(const struct stat *a, const char *path)
+/* The host's /, /run, /proc and /sys by identity, looked up once per process: the launcher judges
+ * the rootfs and every volume against the same four (it never changes its root or mounts). */
+enum { HOST_ROOT, HOST_RUN, HOST_PROC, HOST_SYS, HOST_N };
+static struct {
+        bool looked;
+        bool have[HOST_N];
+        struct stat st[HOST_N];
+} host;
+
+static const struct stat *host_dir(int which)
 {
-        struct stat b;
-        return stat(path, &b) == 0 && a->st_dev == b.st_dev && a->st_ino == b.st_ino;
+        static const char *const path[HOST_N] = {"/", "/run", "/proc", "/sys"};
+        if (!host.looked) {
+                for (int i = 0; i < HOST_N; i++)
+                        host.have[i] = stat(path[i], &host.st[i]) == 0;
+                host.looked = true;
+        }
+        return host.have[which] ? &host.st[which] : NULL;
+}
+
+static bool same_inode(const struct stat *a, const struct stat *b)
+{
+        return b && a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
 /* A directory under the host's /proc or /sys (a tmpfs at /sys/fs/cgroup, say): the ancestors of fd,
  * by identity, up to the root (at most 64 levels; deeper is refused too). */
 static int under_kernel_tree(int fd, const char *what, struct dbx_error *err)
 {
-        struct stat proc, sys, root, cur;
-        bool have_proc = stat("/proc", &proc) == 0, have_sys = stat("/sys", &sys) == 0;
-        if (stat("/", &root) < 0)
-                return dbx_error_set(err, errno, "stat /: %s", strerror(errno));
+        struct stat cur;
+        const struct stat *root = host_dir(HOST_ROOT);
+        if (!root)
+                return dbx_error_set(err, EIO, "%s: cannot stat the host's / to tell where it lies", what);
         _cleanup_close_ int at = fcntl(fd, F_DUPFD_CLOEXEC, 3);
         for (int depth = 0; at >= 0 && depth < 64; depth++) {
                 if (fstat(at, &cur) < 0)
                         break;
-                if (cur.st_dev == root.st_dev && cur.st_ino == root.st_ino)
+                if (same_inode(&cur, root))
                         return 0;
-                if ((have_proc && cur.st_dev == proc.st_dev && cur.st_ino == proc.st_ino) ||
-                    (have_sys && cur.st_dev == sys.st_dev && cur.st_ino == sys.st_ino))
+                if (same_inode(&cur, host_dir(HOST_PROC)) || same_inode(&cur, host_dir(HOST_SYS)))
                         return dbx_error_set(err, EPERM, "%s: refusing a path under the host's /proc or /sys", what);
                 int up = openat(at, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
                 if (up < 0 && errno == EACCES)
@@ -96,9 +114,9 @@ int source_open_checked(const char *path, const char *what, bool rootfs, int *re
         if (kind)
                 return dbx_error_set(err, EINVAL, "%s: refusing to bind %s into the sandbox", what, kind);
         /* "/" by identity, however it is spelled: //, /., /tmp/.., /proc/self/root, a symlink */
-        if (same_inode(st, "/"))
+        if (same_inode(st, host_dir(HOST_ROOT)))
                 return dbx_error_set(err, EPERM, "%s: refusing the host's own root directory (however it is spelled)", what);
-        if (same_inode(st, "/run"))
+        if (same_inode(st, host_dir(HOST_RUN)))
                 return dbx_error_set(err, EPERM, "%s: refusing the host's /run (engine and system sockets)", what);
         if (S_ISDIR(st->st_mode) && (r = under_kernel_tree(fd, what, err)) < 0) /* files: by fs type */
                 return r;
@@ -191,10 +209,18 @@ void source_remember(size_t slot, const struct stat *st)
         judged[slot].ino = st->st_ino;
 }
 
-int source_verify(size_t slot, const struct stat *st, const char *what, struct dbx_error *err)
+int source_open_judged(size_t slot, const char *path, const char *what, bool rootfs, int *ret_fd, struct dbx_error *err)
 {
-        if (!judged[slot].set || judged[slot].dev != st->st_dev || judged[slot].ino != st->st_ino)
+        _cleanup_close_ int fd = open(path, O_PATH | O_CLOEXEC | (rootfs ? O_DIRECTORY : 0));
+        struct stat st;
+        if (fd < 0 || fstat(fd, &st) < 0)
+                return dbx_error_set(err, errno, "%s: %s", what, strerror(errno));
+        /* Every verdict of source_open_checked is a property of the inode: its type, its file
+         * system (st_dev), whether it is the host's / or /run, and where a directory lies (a
+         * directory has one parent, and no rename crosses into /proc or /sys). */
+        if (!judged[slot].set || judged[slot].dev != st.st_dev || judged[slot].ino != st.st_ino)
                 return dbx_error_set(err, EBUSY, "%s changed between the check and the mount (it now resolves to another "
                                      "inode): refusing to bind it", what);
+        *ret_fd = TAKE_FD(fd);
         return 0;
 }

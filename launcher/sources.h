@@ -3,8 +3,9 @@
  * resolved ONCE to an O_PATH fd and judged by what that fd IS (file type, identity, file system
  * type), never by how the path is spelled.  The launcher judges (preflight: a refusal is bad
  * input, exit 64) and remembers the identity (st_dev, st_ino) of what it judged; the sandbox's
- * child opens the source again, judges it again and refuses anything that is not the very inode
- * the launcher judged, then clones THAT fd (open_tree on it): check and bind cannot disagree.
+ * child opens the source again and refuses anything that is not the very inode the launcher
+ * judged (every verdict is a property of the inode, so the same inode needs no second judging),
+ * then clones THAT fd (open_tree on it): check and bind cannot disagree.
  * (The child must open its own fd: a mount of the launcher's mount namespace cannot be cloned
  * from the child's.) */
 #pragma once
@@ -41,6 +42,7 @@ int source_open_checked(const char *path, const char *what, bool rootfs, int *re
 int source_scan_sockets(int fd, const char *what, struct socket_scan *scan, struct dbx_error *err);
 
 /* Launcher: remember what was judged (slot: volume index, or MAX_VOLUMES for the rootfs).
- * Child: refuse a source that is not the remembered inode. */
+ * Child: open path again (O_PATH, as source_open_checked does) and refuse it unless it is the
+ * remembered inode. */
 void source_remember(size_t slot, const struct stat *st);
-int source_verify(size_t slot, const struct stat *st, const char *what, struct dbx_error *err);
+int source_open_judged(size_t slot, const char *path, const char *what, bool rootfs, int *ret_fd, struct dbx_error *err);
