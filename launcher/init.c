@@ -6,11 +6,14 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "error.h"
 #include "protocol.h"
 
 void init_signal_set(sigset_t *set)
@@ -35,39 +38,106 @@ int init_close_fds(int keep)
 #define INIT_AUDIT_ARCH AUDIT_ARCH_AARCH64
 #endif
 
+#ifdef INIT_AUDIT_ARCH
+/* What init_loop calls, and what a C runtime may call around it (memory, its own thread and
+ * signal bookkeeping; the sanitizer builds' interceptors): nothing that reaches out. */
+static const int init_allowed[] = {
+        SYS_rt_sigtimedwait, SYS_rt_sigprocmask, SYS_rt_sigreturn, SYS_wait4, SYS_waitid, SYS_kill, SYS_write,
+        SYS_exit, SYS_exit_group, SYS_restart_syscall,
+        SYS_mmap, SYS_munmap, SYS_mprotect, SYS_mremap, SYS_madvise, SYS_brk, SYS_futex, SYS_gettid, SYS_getpid,
+        SYS_sigaltstack, SYS_rt_sigaction, SYS_sched_yield, SYS_clock_gettime, SYS_clock_nanosleep, SYS_nanosleep,
+};
+
+#define TO_ALLOW 255 /* a JEQ's jt before it is pointed at the final ALLOW */
+_Static_assert(3 * ELEMENTSOF(init_allowed) + 8 < INIT_FILTER_MAX, "init's filter outgrows its jumps");
+
+struct init_filter {
+        struct sock_filter *f;
+        unsigned short n;
+};
+
+static void put(struct init_filter *p, struct sock_filter ins)
+{
+        p->f[p->n++] = ins;
+}
+
+/* A balanced search over the sorted numbers nums[lo, hi): a JGE on the middle one halves the range
+ * until at most four remain, compared one by one (a match jumps to the ALLOW, the last miss
+ * returns EPERM).  The kernel runs the program once per syscall number when it is loaded (its
+ * action cache): a few comparisons deep instead of 25 cut that pass by about half (measured). */
+static void put_search(struct init_filter *p, const int *nums, size_t lo, size_t hi)
+{
+        if (hi - lo <= 4) {
+                for (size_t i = lo; i < hi; i++)
+                        put(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nums[i], TO_ALLOW, 0));
+                put(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM));
+                return;
+        }
+        size_t mid = lo + (hi - lo) / 2, split = p->n;
+        put(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, (unsigned)nums[mid], 0, 0));
+        put_search(p, nums, lo, mid);
+        p->f[split].jt = (unsigned char)(p->n - split - 1);
+        put_search(p, nums, mid, hi);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+        return *(const int *)a - *(const int *)b;
+}
+
+unsigned short init_filter_build(struct sock_filter f[INIT_FILTER_MAX])
+{
+        struct init_filter prog = {.f = f}, *p = &prog;
+        int nums[ELEMENTSOF(init_allowed)];
+        memcpy(nums, init_allowed, sizeof(nums));
+        qsort(nums, ELEMENTSOF(nums), sizeof(nums[0]), cmp_int);
+
+        p->n = 0;
+        put(p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)));
+        put(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, INIT_AUDIT_ARCH, 1, 0));
+        put(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
+        put(p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
+#ifdef __x86_64__
+        put(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000 /* x32 */, 0, 1));
+        put(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
+#endif
+        put_search(p, nums, 0, ELEMENTSOF(nums));
+        unsigned short allow = p->n;
+        put(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+        for (unsigned short i = 0; i < allow; i++)
+                if (p->f[i].code == (BPF_JMP | BPF_JEQ | BPF_K) && p->f[i].jt == TO_ALLOW)
+                        p->f[i].jt = (unsigned char)(allow - i - 1);
+        return p->n;
+}
+
+size_t init_filter_allowed(const int **nums)
+{
+        *nums = init_allowed;
+        return ELEMENTSOF(init_allowed);
+}
+#else
+unsigned short init_filter_build(struct sock_filter f[INIT_FILTER_MAX])
+{
+        (void)f;
+        return 0;
+}
+
+size_t init_filter_allowed(const int **nums)
+{
+        *nums = NULL;
+        return 0;
+}
+#endif
+
 int init_filter_load(void)
 {
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 return -1;
-#ifdef INIT_AUDIT_ARCH
-#define ALLOW(nr) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
-        struct sock_filter f[] = {
-                BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-                BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, INIT_AUDIT_ARCH, 1, 0),
-                BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-                BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-#ifdef __x86_64__
-                BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000 /* x32 */, 0, 1),
-                BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-#endif
-                /* what init_loop calls */
-                ALLOW(SYS_rt_sigtimedwait), ALLOW(SYS_rt_sigprocmask), ALLOW(SYS_rt_sigreturn),
-                ALLOW(SYS_wait4), ALLOW(SYS_waitid), ALLOW(SYS_kill), ALLOW(SYS_write),
-                ALLOW(SYS_exit), ALLOW(SYS_exit_group), ALLOW(SYS_restart_syscall),
-                /* what a C runtime may call around them (memory, its own thread and signal
-                 * bookkeeping; the sanitizer builds' interceptors): nothing that reaches out */
-                ALLOW(SYS_mmap), ALLOW(SYS_munmap), ALLOW(SYS_mprotect), ALLOW(SYS_mremap), ALLOW(SYS_madvise),
-                ALLOW(SYS_brk), ALLOW(SYS_futex), ALLOW(SYS_gettid), ALLOW(SYS_getpid), ALLOW(SYS_sigaltstack),
-                ALLOW(SYS_rt_sigaction), ALLOW(SYS_sched_yield), ALLOW(SYS_clock_gettime),
-                ALLOW(SYS_clock_nanosleep), ALLOW(SYS_nanosleep),
-                BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-        };
-#undef ALLOW
-        struct sock_fprog prog = {.len = (unsigned short)(sizeof(f) / sizeof(f[0])), .filter = f};
+        struct sock_filter f[INIT_FILTER_MAX];
+        struct sock_fprog prog = {.len = init_filter_build(f), .filter = f};
+        if (prog.len == 0) /* an architecture without init's filter */
+                return 0;
         return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
-#else
-        return 0;
-#endif
 }
 
 /* The payload's status to the launcher ('X', protocol.h).  write(): init's filter allows no

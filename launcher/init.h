@@ -6,7 +6,9 @@
  * or signal to the launcher before it exits (which ends the pid namespace). */
 #pragma once
 
+#include <linux/filter.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -21,5 +23,11 @@ int init_close_fds(int keep);
 /* no_new_privs, then init's own filter: the syscalls init_loop makes, everything else EPERM
  * (non-native ABIs killed).  Stacked on stage 1, which still notifies any exec. */
 int init_filter_load(void);
+
+/* init's filter itself (for init_filter_load and the tests): its length (0 on an architecture
+ * without one), and the syscall numbers it allows. */
+#define INIT_FILTER_MAX 128
+unsigned short init_filter_build(struct sock_filter f[INIT_FILTER_MAX]);
+size_t init_filter_allowed(const int **nums);
 
 __attribute__((noreturn)) void init_loop(pid_t payload, int sync);

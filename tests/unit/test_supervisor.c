@@ -4,11 +4,14 @@
  * answers it, ENOENT for a missing file) and answers every later one as the profile says, logging
  * the path; an exec by init itself is never taken for that first one.  The listener comes over
  * the production hand-off (protocol.h).  And fail-closed: with no supervisor listening, every
- * exec fails (ENOSYS). */
+ * exec fails (ENOSYS).  And init's own filter, simulated: it decides for every syscall number
+ * exactly as its list says (the search tree is an optimisation, never a change of verdict). */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/audit.h>
 #include <linux/seccomp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +21,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bpf_sim.h"
 #include "filter.h"
+#include "init.h"
 #include "protocol.h"
 #include "supervisor.h"
 #include "unit.h"
@@ -210,6 +215,34 @@ START_TEST(init_pid_exec_is_never_the_own_exec)
 }
 END_TEST
 
+#ifdef __x86_64__
+START_TEST(init_filter_decides_as_its_list)
+{
+        struct sock_filter f[INIT_FILTER_MAX];
+        unsigned short n = init_filter_build(f);
+        ck_assert_ptr_null(bpf_sim_check(f, n));
+        const int *allowed;
+        size_t n_allowed = init_filter_allowed(&allowed);
+        ck_assert_uint_gt(n_allowed, 20);
+        unsigned hits = 0;
+        for (int nr = 0; nr < 1024; nr++) {
+                bool listed = false;
+                for (size_t i = 0; i < n_allowed; i++)
+                        listed = listed || allowed[i] == nr;
+                struct seccomp_data d = {.nr = nr, .arch = AUDIT_ARCH_X86_64};
+                uint32_t want = listed ? SECCOMP_RET_ALLOW : SECCOMP_RET_ERRNO | EPERM;
+                ck_assert_msg(bpf_sim_run(f, n, &d) == want, "syscall %d: %#x, want %#x", nr, bpf_sim_run(f, n, &d), want);
+                hits += listed;
+        }
+        ck_assert_uint_eq(hits, n_allowed); /* every listed number was reached */
+        struct seccomp_data x32 = {.nr = 0x40000000 | SYS_write, .arch = AUDIT_ARCH_X86_64};
+        struct seccomp_data i386 = {.nr = 4 /* write */, .arch = AUDIT_ARCH_I386};
+        ck_assert_uint_eq(bpf_sim_run(f, n, &x32), SECCOMP_RET_KILL_PROCESS);
+        ck_assert_uint_eq(bpf_sim_run(f, n, &i386), SECCOMP_RET_KILL_PROCESS);
+}
+END_TEST
+#endif
+
 int main(void)
 {
         Suite *s = suite_create("supervisor");
@@ -219,6 +252,9 @@ int main(void)
         tcase_add_test(tc, no_supervisor_fails_closed);
         tcase_add_test(tc, policy_allow_lets_every_exec_through);
         tcase_add_test(tc, init_pid_exec_is_never_the_own_exec);
+#ifdef __x86_64__
+        tcase_add_test(tc, init_filter_decides_as_its_list);
+#endif
         suite_add_tcase(s, tc);
         return run_suite_tap(s);
 }
