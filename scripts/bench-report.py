@@ -216,11 +216,31 @@ if sd and sm:
     P("What the difference is made of, step by step of the sequence (each is a step minbox leaves out or does "
       "more cheaply; none is dropped to meet the target): the new mount API with every target resolved by "
       "`openat2(RESOLVE_IN_ROOT)` (open_tree/move_mount/mount_setattr/fsconfig and their closes, against minbox's "
-      "plain `mount` calls); the /proc masks; exec-once (a second filter, the listener's hand-off, the supervisor's "
-      "answer); three relay threads for stdio; the reset of every signal disposition; mount sources judged by the "
-      "launcher and again by the child; the Landlock ruleset. `perf record` puts about nine tenths of a launch in "
-      "the kernel, spread thinly; without hardware counters and with this spread, the `--weaken` runs could not "
-      "attribute the cost step by step, so the target stays **missed** rather than explained away.\n")
+      "plain `mount` calls); the /proc masks and the device nodes; exec-once (a second filter, the listener's "
+      "hand-off, the supervisor's answer) and init's own filter; the relay of stdio; the reset of every signal "
+      "disposition; the Landlock ruleset.\n")
+prof_path = os.path.join(raw, "profile.tsv")
+if os.path.exists(prof_path):
+    rows = [l.rstrip("\n").split("\t") for l in open(prof_path)]
+    head, body = rows[0], rows[1:]
+    launches = meta.get("profile_launches", "?")
+    tot = {r[0]: r for r in body}.get("total")
+    body = [r for r in body if r[0] != "total"]
+    diffs = sorted(((float(r[1]) - float(r[2]), r) for r in body), key=lambda x: -x[0])
+    P(f"Where the CPU goes, by kernel entry point: `perf record -e cpu-clock -a -g` over {launches} launches each "
+      "(`scripts/bench-profile.py`: every sample of the launcher's processes and the payload's, put under the system "
+      "call it was taken in, or page faults, task start, user space; sampled at 10 kHz, so a row under ~0.01 ms is "
+      "noise), in ms per launch, sorted by the difference:\n")
+    P("| where | denybox | minbox -i + seeds filter | difference |\n|---|---|---|---|")
+    for d, r in diffs:
+        if abs(d) >= 0.01:
+            P(f"| {r[0]} | {float(r[1]):.3f} | {float(r[2]):.3f} | {d:+.3f} |")
+    if tot:
+        P(f"| **total** | {float(tot[1]):.3f} | {float(tot[2]):.3f} | {float(tot[1]) - float(tot[2]):+.3f} |")
+    P()
+    top = [f"{r[0]} ({d:+.2f} ms)" for d, r in diffs[:8] if d > 0]
+    P("The largest differences: " + ", ".join(top) + ". No single step dominates: the gap is the sum of the "
+      "steps minbox leaves out, each a few percent of a launch.\n")
 
 P("## The payload's cost per system call, and the seccomp action cache\n")
 sc = tsv("syscall.tsv")
