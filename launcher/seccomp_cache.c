@@ -78,12 +78,8 @@ int seccomp_cache_store(int dfd, const char key[SHA256_HEX_SIZE], const struct f
 
 bool seccomp_embedded_find(const char profile_sha256[SHA256_HEX_SIZE], struct filter_set *ret)
 {
-        static const struct filter_host any = {0};
-        char key[SHA256_HEX_SIZE];
         for (const struct seccomp_embedded *e = seccomp_embedded; e->profile_sha256; e++)
-                if (strcmp(e->profile_sha256, profile_sha256) == 0) {
-                        filter_cache_key(profile_sha256, &any, SECCOMP_EMBEDDED_BUILD, key);
-                        return filter_set_decode(e->entry, e->len, key, ret, NULL) == 0;
-                }
+                if (strcmp(e->profile_sha256, profile_sha256) == 0)
+                        return filter_set_decode(e->entry, e->len, e->key, ret, NULL) == 0;
         return false;
 }

@@ -25,14 +25,17 @@ bool seccomp_cache_load(int dfd, const char key[SHA256_HEX_SIZE], struct filter_
 int seccomp_cache_store(int dfd, const char key[SHA256_HEX_SIZE], const struct filter_set *fs, struct dbx_error *err);
 
 /* The built-in profiles, compiled at build time (seccomp/gen_embedded.c): entries keyed with
- * kernel 0.0 and SECCOMP_EMBEDDED_BUILD, listed by the profile's sha256; NULL-terminated. */
+ * kernel 0.0 and SECCOMP_EMBEDDED_BUILD, listed by the profile's sha256, with the key the
+ * generator computed (the same build's filter_cache_key: the unit tests check that they agree,
+ * so a launch does not describe and hash the always-on rules again); NULL-terminated. */
 struct seccomp_embedded {
         const char *profile_sha256;
+        const char *key;
         const uint8_t *entry;
         size_t len;
 };
 extern const struct seccomp_embedded seccomp_embedded[];
 
 /* true and *ret filled when the profile with this sha256 was compiled into the binary and its
- * entry decodes here (the same libseccomp, the same always-on rules). */
+ * entry decodes (its own key, its programs' sha256 verified). */
 bool seccomp_embedded_find(const char profile_sha256[SHA256_HEX_SIZE], struct filter_set *ret);
