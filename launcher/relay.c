@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -152,9 +153,17 @@ static bool stdin_readable_here(void)
         return fg < 0 || fg == getpgrp();
 }
 
+static bool stdin_is_dev_null(void)
+{
+        /* Nothing to relay: the payload reads EOF at once, as it would from /dev/null, and no
+         * thread waits on it (most launches from scripts and CI have this stdin). */
+        struct stat st;
+        return fstat(STDIN_FILENO, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
+}
+
 int relay_start(struct relay *r, bool relay_stdin, bool relay_stdout, struct dbx_error *err)
 {
-        bool want[3] = {relay_stdin && stdin_readable_here(), relay_stdout, true};
+        bool want[3] = {relay_stdin && !stdin_is_dev_null() && stdin_readable_here(), relay_stdout, true};
         for (int i = 0; i < 3; i++) {
                 struct relay_pipe *p = &r->p[i];
                 if (p->parent < 0 || (i == 1 && !want[1]))

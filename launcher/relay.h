@@ -38,7 +38,8 @@ int relay_open(struct relay *r, struct dbx_error *err);
 int relay_install(struct relay *r, struct dbx_error *err);
 /* In the parent after the clone: the child's ends closed. */
 void relay_close_child_ends(struct relay *r);
-/* Start copying: stdin (when relay_stdin), stdout (unless it is captured), stderr. */
+/* Start copying: stdin (when relay_stdin, unless it is /dev/null or a terminal we may not read:
+ * then the payload reads EOF), stdout (unless it is captured), stderr. */
 int relay_start(struct relay *r, bool relay_stdin, bool relay_stdout, struct dbx_error *err);
 /* After the sandbox is gone: wait for stdout/stderr to drain (at most drain_ms, or for ever if
  * negative), stop the stdin copy, close all.  False if a copy was abandoned (the caller did not
