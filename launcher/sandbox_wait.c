@@ -139,8 +139,9 @@ int sandbox_supervise(int pidfd, int sync, int capture, struct relay *relay, int
                 if (n < 0 && errno == EINTR)
                         continue;
                 if (n < 0) { /* (killed: output nobody copies would hold the payload up for ever) */
+                        int e = errno;
                         kill_sandbox(pidfd);
-                        return dbx_error_set(err, errno, "poll: %s", strerror(errno));
+                        return dbx_error_set(err, e, "poll: %s", strerror(e));
                 }
                 for (int i = STDOUT_FILENO, e; i <= STDERR_FILENO; i++)
                         if (fds[4 + i].revents && (e = relay_wake(relay, i, fds[4 + i].revents, err)) < 0) {
