@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -143,6 +144,15 @@ static void *copy_thread(void *arg)
         return NULL;
 }
 
+static int start_copy(struct relay_pipe *p, struct dbx_error *err)
+{
+        int e = pthread_create(&p->thread, NULL, copy_thread, p);
+        if (e)
+                return dbx_error_set(err, e, "cannot start the stdio relay: %s", strerror(e));
+        p->threaded = true;
+        return 0;
+}
+
 static bool stdin_readable_here(void)
 {
         /* A terminal we are not in the foreground of would stop us (SIGTTIN): no stdin then. */
@@ -152,9 +162,17 @@ static bool stdin_readable_here(void)
         return fg < 0 || fg == getpgrp();
 }
 
+static bool stdin_is_dev_null(void)
+{
+        /* Nothing to relay: the payload reads EOF at once, as it would from /dev/null, and no
+         * thread waits on it (most launches from scripts and CI have this stdin). */
+        struct stat st;
+        return fstat(STDIN_FILENO, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
+}
+
 int relay_start(struct relay *r, bool relay_stdin, bool relay_stdout, struct dbx_error *err)
 {
-        bool want[3] = {relay_stdin && stdin_readable_here(), relay_stdout, true};
+        bool want[3] = {relay_stdin && !stdin_is_dev_null() && stdin_readable_here(), relay_stdout, true};
         for (int i = 0; i < 3; i++) {
                 struct relay_pipe *p = &r->p[i];
                 if (p->parent < 0 || (i == 1 && !want[1]))
@@ -164,12 +182,49 @@ int relay_start(struct relay *r, bool relay_stdin, bool relay_stdout, struct dbx
                         p->parent = -1;
                         continue;
                 }
-                int e = pthread_create(&p->thread, NULL, copy_thread, p);
-                if (e)
-                        return dbx_error_set(err, e, "cannot start the stdio relay: %s", strerror(e));
-                p->threaded = true;
+                if (i > 0) { /* output: its copy starts when the payload writes (relay_wake) */
+                        p->lazy = true;
+                        continue;
+                }
+                int e = start_copy(p, err);
+                if (e < 0)
+                        return e;
         }
         return 0;
+}
+
+int relay_waiting_fd(const struct relay *r, int i)
+{
+        return r->p[i].lazy ? r->p[i].parent : -1;
+}
+
+int relay_wake(struct relay *r, int i, short revents, struct dbx_error *err)
+{
+        struct relay_pipe *p = &r->p[i];
+        p->lazy = false; /* the fd is the copy's from now on, or closed: nobody polls it again */
+        /* POLLHUP alone: every writer is gone and nothing is left, so nothing can ever be: the
+         * pipe is closed without a thread (the common end of a payload that writes nothing: its
+         * exit hangs the pipe up, init holds no end of it). */
+        if (revents == POLLHUP) {
+                close(p->parent);
+                p->parent = -1;
+                return 0;
+        }
+        return start_copy(p, err);
+}
+
+/* After the sandbox is gone, an output pipe whose copy never started: every writer is gone, so it
+ * holds what the payload wrote last (a copy drains it, as it would have all along), or nothing
+ * (POLLHUP alone: closed, no thread). */
+static void wake_late(struct relay *r, int i)
+{
+        struct pollfd pfd = {.fd = r->p[i].parent, .events = POLLIN};
+        if (poll(&pfd, 1, 0) < 0)
+                pfd.revents = POLLIN; /* (cannot tell: copy, which reads to the end) */
+        /* (No thread to be had, out of memory or tasks: the output is lost and the pipe closed
+         * with the others, not copied here, where a caller that does not read would hold the
+         * launcher past any drain bound.) */
+        relay_wake(r, i, pfd.revents, NULL);
 }
 
 bool relay_finish(struct relay *r, int drain_ms)
@@ -182,6 +237,9 @@ bool relay_finish(struct relay *r, int drain_ms)
                 until.tv_sec++;
                 until.tv_nsec -= 1000000000L;
         }
+        for (int i = 1; i < 3; i++)
+                if (r->p[i].lazy)
+                        wake_late(r, i);
         /* stdout and stderr end by themselves: every writer is gone with the pid namespace; only
          * a caller that does not read can hold them */
         bool done = true;

@@ -565,13 +565,15 @@ static int supervise_child(const struct sandbox_config *c, const struct sandbox_
         res->sup.init_pid = pid;
         res->established = true;
 
-        /* stdio relayed from now on (attest: stdout is captured, stdin is empty) */
-        if (plan->stdio == STDIO_RELAY && (r = relay_start(stdio, !capture, !capture, err)) < 0) {
+        /* stdio relayed from now on (attest: stdout is captured, stdin is empty); the output
+         * copies start when the supervisor sees the payload's first write */
+        bool relayed = plan->stdio == STDIO_RELAY;
+        if (relayed && (r = relay_start(stdio, !capture, !capture, err)) < 0) {
                 syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
                 return r;
         }
-        return sandbox_supervise(pidfd, sync, capture ? stdio->p[STDOUT_FILENO].parent : -1, sigfd, deadline_ms,
-                                 c->stop_timeout_sec, res, err);
+        return sandbox_supervise(pidfd, sync, capture ? stdio->p[STDOUT_FILENO].parent : -1, relayed ? stdio : NULL,
+                                 sigfd, deadline_ms, c->stop_timeout_sec, res, err);
 }
 
 /* Not established although the supervisor returned: an error it already recorded, or why. */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "protocol.h"
+#include "relay.h"
 
 static void capture_read(int fd, struct sandbox_result *res, bool *open_)
 {
@@ -95,10 +96,11 @@ static void on_signal(int pidfd, int sig, unsigned stop_timeout_sec, struct sand
 }
 
 /* Supervise until the sandbox's init exits: exec notifications, setup errors, the payload's
- * exit report, stdout capture, signals to forward, the deadline.  The deadline is an absolute
- * time checked on every wake-up, so no traffic (execs, signals, output) can push it back. */
-int sandbox_supervise(int pidfd, int sync, int capture, int sigfd, long long deadline_ms, unsigned stop_timeout_sec,
-                      struct sandbox_result *res, struct dbx_error *err)
+ * exit report, stdout capture, the first output on a relayed stdout/stderr (its copy thread
+ * starts then), signals to forward, the deadline.  The deadline is an absolute time checked on
+ * every wake-up, so no traffic (execs, signals, output) can push it back. */
+int sandbox_supervise(int pidfd, int sync, int capture, struct relay *relay, int sigfd, long long deadline_ms,
+                      unsigned stop_timeout_sec, struct sandbox_result *res, struct dbx_error *err)
 {
         bool sync_open = true, capture_open = capture >= 0, listener_open = true, killed = false;
         long long kill_at = 0; /* the end of the grace period after a TERM/INT, or 0 */
@@ -122,18 +124,30 @@ int sandbox_supervise(int pidfd, int sync, int capture, int sigfd, long long dea
                         next = kill_at;
                 int wait = next ? (int)(next > now ? next - now : 0) : -1;
 
-                struct pollfd fds[5] = {
+                /* The relayed output pipes are watched, never read, until the payload first writes
+                 * (or closes) one: a payload that writes nothing costs no copy thread. */
+                struct pollfd fds[7] = {
                         {.fd = pidfd, .events = POLLIN},
                         {.fd = listener_open ? res->sup.listener : -1, .events = POLLIN},
                         {.fd = sync_open ? sync : -1, .events = POLLIN},
                         {.fd = capture_open ? capture : -1, .events = POLLIN},
                         {.fd = sigfd, .events = POLLIN},
+                        {.fd = relay ? relay_waiting_fd(relay, STDOUT_FILENO) : -1, .events = POLLIN},
+                        {.fd = relay ? relay_waiting_fd(relay, STDERR_FILENO) : -1, .events = POLLIN},
                 };
                 int n = poll(fds, ELEMENTSOF(fds), wait);
                 if (n < 0 && errno == EINTR)
                         continue;
-                if (n < 0)
-                        return dbx_error_set(err, errno, "poll: %s", strerror(errno));
+                if (n < 0) { /* (killed: output nobody copies would hold the payload up for ever) */
+                        int e = errno;
+                        kill_sandbox(pidfd);
+                        return dbx_error_set(err, e, "poll: %s", strerror(e));
+                }
+                for (int i = STDOUT_FILENO, e; i <= STDERR_FILENO; i++)
+                        if (fds[4 + i].revents && (e = relay_wake(relay, i, fds[4 + i].revents, err)) < 0) {
+                                kill_sandbox(pidfd);
+                                return e;
+                        }
                 if (fds[1].revents & POLLIN) {
                         if (supervisor_handle(&res->sup) < 0)
                                 listener_open = false; /* closed below: the kernel then fails execs (ENOSYS) */

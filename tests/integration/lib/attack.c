@@ -7,7 +7,9 @@
  *   attack pause        waits forever (default dispositions)
  *   attack ignoreterm   SIGTERM ignored, prints "ready", waits forever
  *   attack killstorm    children whose threads exec while the parent SIGKILLs them, then one
- *                       final execve("/final-exec-marker"): prints its errno */
+ *                       final execve("/final-exec-marker"): prints its errno
+ *   attack spew N       N bytes 'o' to stdout, then N bytes 'e' to stderr, then _exit(0) at once
+ *                       (nothing flushed late: what is still in the pipes is the relay's to drain) */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -99,6 +101,23 @@ static int killstorm(void)
         return 0;
 }
 
+static int spew(long n)
+{
+        static char buf[65536];
+        for (int fd = 1; fd <= 2; fd++) {
+                memset(buf, fd == 1 ? 'o' : 'e', sizeof(buf));
+                for (long left = n; left > 0;) {
+                        ssize_t w = write(fd, buf, left < (long)sizeof(buf) ? (size_t)left : sizeof(buf));
+                        if (w < 0 && errno == EINTR)
+                                continue;
+                        if (w <= 0)
+                                _exit(1);
+                        left -= w;
+                }
+        }
+        _exit(0);
+}
+
 int main(int argc, char **argv)
 {
         setvbuf(stdout, NULL, _IONBF, 0);
@@ -119,6 +138,8 @@ int main(int argc, char **argv)
         }
         if (argc >= 2 && strcmp(argv[1], "killstorm") == 0)
                 return killstorm();
-        fprintf(stderr, "usage: attack tty sti|setd|reopen|execloop N|pause|ignoreterm|killstorm\n");
+        if (argc >= 3 && strcmp(argv[1], "spew") == 0)
+                return spew(atol(argv[2]));
+        fprintf(stderr, "usage: attack tty sti|setd|reopen|execloop N|pause|ignoreterm|killstorm|spew N\n");
         return 64;
 }
