@@ -64,7 +64,8 @@ def col(name, field):
 
 
 preferred = ["bare", "unshare (7 namespaces)", "minbox -i", FLOOR, DBX, "denybox (default-deny)",
-             "denybox (Moby, cached)", "denybox (Moby, compiled)", "denybox --weaken landlock", "bwrap",
+             "denybox (Moby, cached)", "denybox (Moby, compiled)", "denybox --weaken landlock",
+             "denybox --weaken proc-mask", "bwrap",
              "bwrap + seeds filter", "crun", "runc", "podman", "firejail"]
 names = [n for n in preferred if n in by] + [n for n in order if n not in preferred]
 
@@ -190,6 +191,12 @@ if "denybox --weaken landlock" in by:
       f"{spread(per_round_ratio(DBX, 'denybox --weaken landlock', 'cpu_ms'))}× CPU.\n")
 else:
     P("**Landlock**: this build has no `--weaken landlock` (the layer is not merged yet): row skipped.\n")
+if "denybox --weaken proc-mask" in by:
+    nomask = by["denybox --weaken proc-mask"]
+    masks = [float(r["cpu_ms"]) - float(nomask[k]["cpu_ms"]) for k, r in by[DBX].items() if k in nomask]
+    P(f"**The /proc masks** (a step the floor leaves out): denybox with them / without (`--weaken proc-mask`): "
+      f"{spread(per_round_ratio(DBX, 'denybox --weaken proc-mask', 'cpu_ms'))}× CPU, "
+      f"{med(masks):+.2f} ms per launch (median of the rounds' differences).\n")
 
 P("## Where a launch goes: denybox against the floor\n")
 P("`minbox -i` (scripts/bench-minbox.c, from ../shared/bench) performs the kernel's part of denybox's sequence with "
