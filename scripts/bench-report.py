@@ -233,6 +233,13 @@ if os.path.exists(prof_path):
     launches = meta.get("profile_launches", "?")
     tot = {r[0]: r for r in body}.get("total")
     body = [r for r in body if r[0] != "total"]
+    # denybox makes its sandbox with clone3 and forks the payload (clone); minbox uses clone for
+    # both: one row, or the table would pit one against the other
+    merged = {}
+    for r in body:
+        name = "clone, clone3 (the namespaces, init, the payload)" if r[0] in ("clone", "clone3") else r[0]
+        merged[name] = [a + float(b) for a, b in zip(merged.get(name, [0.0] * (len(r) - 1)), r[1:])]
+    body = [[n] + v for n, v in merged.items()]
     diffs = sorted(((float(r[1]) - float(r[2]), r) for r in body), key=lambda x: -x[0])
     P(f"Where the CPU goes, by kernel entry point: `perf record -e cpu-clock -a -g` over {launches} launches each "
       "(`scripts/bench-profile.py`: every sample of the launcher's processes and the payload's, put under the system "
@@ -246,8 +253,15 @@ if os.path.exists(prof_path):
         P(f"| **total** | {float(tot[1]):.3f} | {float(tot[2]):.3f} | {float(tot[1]) - float(tot[2]):+.3f} |")
     P()
     top = [f"{r[0]} ({d:+.2f} ms)" for d, r in diffs[:8] if d > 0]
-    P("The largest differences: " + ", ".join(top) + ". No single step dominates: the gap is the sum of the "
-      "steps minbox leaves out, each a few percent of a launch.\n")
+    P("The largest differences: " + ", ".join(top) + ". Which step each row belongs to: `seccomp` is three "
+      "filters loaded (stage 1 with the exec-once listener, init's own fixed filter, stage 2) against minbox's "
+      "one; `open_tree`, `move_mount`, `mount_setattr`, `fsopen`, `fsconfig`, `fsmount`, `openat2`, `symlinkat` "
+      "and most `close` are the mounts (every target resolved in the new root), the device nodes and the /proc "
+      "masks (their cost measured above); `sendmsg`, `recvmsg`, `poll`, `socketpair` are the launcher-init "
+      "protocol and the exec-once hand-off and answer; `newfstatat`, `openat` are the launcher's checks of the "
+      "sources and mount points and the masks' lookups; page faults, user space and `exit_group` are mostly "
+      "the larger static launcher (its pages faulted in, then torn down). No single step dominates: the gap is the "
+      "sum of the steps minbox leaves out, each a few percent of a launch.\n")
 
 P("## The payload's cost per system call, and the seccomp action cache\n")
 sc = tsv("syscall.tsv")
