@@ -12,6 +12,7 @@ packages=(
         python3-jsonschema python3-yaml                      # the bundle schema (JSON Schema 2020-12), the CI workflow YAML
         umoci skopeo                                         # image tests: build and copy OCI images offline
         runc                                                 # learn.sh: a learned profile loads in runc
+        strace                                               # stdio.sh: no relay thread for a payload that writes nothing
 )
 # scripts/bench: the peers (bubblewrap, crun, runc, podman, firejail), perf, strace, the plots
 [ "${DENYBOX_WITH_BENCH:-0}" = 1 ] && packages+=(bubblewrap crun runc podman firejail linux-perf strace hyperfine time gnuplot-nox)
