@@ -92,7 +92,6 @@ unsigned short init_filter_build(struct sock_filter f[INIT_FILTER_MAX])
         memcpy(nums, init_allowed, sizeof(nums));
         qsort(nums, ELEMENTSOF(nums), sizeof(nums[0]), cmp_int);
 
-        p->n = 0;
         put(p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)));
         put(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, INIT_AUDIT_ARCH, 1, 0));
         put(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
