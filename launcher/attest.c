@@ -1,18 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 #include "attest.h"
 #include "landlock.h"
+#include "privs.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "rootfs_digest.h"
@@ -69,6 +75,76 @@ static int scope_listener_open(const char *run_id, char *ret_name, size_t size)
         return TAKE_FD(fd);
 }
 
+/* PR-LL-SIGNAL-1's other end: a process outside the sandbox, alive for the run, that the probe
+ * tries to signal by its host pid.  It runs under the host uid and gid the sandbox user maps to
+ * (as root it drops to them; unprivileged they are the caller's own), so that with the pid
+ * namespace and Landlock both removed nothing else -- credentials -- would stop the signal: the
+ * probe's FAIL is then the two layers' own.  Cloned with no exit signal (like a thread, only a
+ * __WCLONE wait sees it), so no wait of the launcher's ever reaps it by mistake; it holds none of
+ * the launcher's descriptors, dies with the launcher (PR_SET_PDEATHSIG) and is killed and reaped
+ * after the run (signal_target_stop).  Returns its pid, or a negative errno: then the probe is
+ * given none and observes nothing (UNVERIFIED, never PASS). */
+static pid_t signal_target_start(const struct sandbox_plan *plan)
+{
+        const uid_t euid = geteuid(), hu = userns_host_uid(plan, euid);
+        const gid_t hg = userns_host_gid(plan, euid, getegid());
+        const pid_t parent = getpid();
+        int ready[2];
+        char b;
+
+        if (pipe2(ready, O_CLOEXEC) < 0)
+                return -errno;
+        long pid = syscall(SYS_clone, 0L, NULL, NULL, NULL, NULL);
+        if (pid < 0) {
+                int e = errno;
+                close(ready[0]);
+                close(ready[1]);
+                return -e;
+        }
+        if (pid == 0) {
+                /* raw system calls only: this is a copy of a process that may have had threads */
+                if (euid == 0 && userns_is_initial() &&
+                    (syscall(SYS_setgroups, 0, NULL) < 0 || syscall(SYS_setresgid, hg, hg, hg) < 0 ||
+                     syscall(SYS_setresuid, hu, hu, hu) < 0))
+                        _exit(1);
+                /* after the change of ids, which clears the parent-death signal */
+                if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent ||
+                    prctl(PR_SET_NAME, PROBE_SIGNAL_TARGET_COMM) < 0)
+                        _exit(1);
+                if ((ready[1] > 0 && syscall(SYS_close_range, 0U, (unsigned)ready[1] - 1, 0U) < 0) ||
+                    syscall(SYS_close_range, (unsigned)ready[1] + 1, ~0U, 0U) < 0 || write(ready[1], "r", 1) != 1)
+                        _exit(1);
+                close(ready[1]);
+                for (;;)
+                        pause();
+        }
+        close(ready[1]);
+        ssize_t n;
+        while ((n = read(ready[0], &b, 1)) < 0 && errno == EINTR)
+                ;
+        close(ready[0]);
+        if (n != 1) { /* it could not become what the probe needs: reap it, give the probe nothing */
+                while (waitpid((pid_t)pid, NULL, __WCLONE) < 0 && errno == EINTR)
+                        ;
+                return -ESRCH;
+        }
+        return (pid_t)pid;
+}
+
+/* Kill and reap the target; true if it was still alive, i.e. it was there for the whole run. */
+static bool signal_target_stop(pid_t pid)
+{
+        siginfo_t si = {0};
+        bool alive = waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | __WCLONE) == 0 && si.si_pid == 0;
+
+        if (alive) {
+                kill(pid, SIGKILL);
+                while (waitpid(pid, NULL, __WCLONE) < 0 && errno == EINTR)
+                        ;
+        }
+        return alive;
+}
+
 int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int probe_fd, int out_dfd,
                const char *profile_name, const char *profile_sha256, struct attestation *ret, struct dbx_error *err)
 {
@@ -101,14 +177,26 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
         snprintf(gid, sizeof(gid), "%u", (unsigned)c->gid);
         snprintf(pids, sizeof(pids), "%lld", (long long)c->limits.pids);
         snprintf(mem, sizeof(mem), "%lld", (long long)(c->limits.memory >= 0 ? c->limits.memory : c->limits.memory_swap));
+        char *argv[17] = {(char *)"denybox-probe", (char *)"--uid", uid, (char *)"--gid", gid,
+                          (char *)"--hostname", (char *)SANDBOX_HOSTNAME, (char *)"--pids-limit", pids,
+                          (char *)"--memory", mem};
+        size_t argc = 11;
         /* ... and, when the launcher could listen, the abstract socket PR-LL-SCOPE-1 must not reach */
         char scope_name[PROBE_ABSTRACT_NAME_MAX + 1];
         _cleanup_close_ int scope_fd = scope_listener_open(a.run_id, scope_name, sizeof(scope_name));
-        char *argv[] = {(char *)"denybox-probe", (char *)"--uid", uid, (char *)"--gid", gid,
-                        (char *)"--hostname", (char *)SANDBOX_HOSTNAME, (char *)"--pids-limit", pids,
-                        (char *)"--memory", mem, (char *)"--abstract-socket", scope_name, NULL};
-        if (scope_fd < 0)
-                argv[ELEMENTSOF(argv) - 3] = NULL; /* no listener: PR-LL-SCOPE-1 stays UNVERIFIED */
+        if (scope_fd >= 0) { /* no listener: PR-LL-SCOPE-1 stays UNVERIFIED */
+                argv[argc++] = (char *)"--abstract-socket";
+                argv[argc++] = scope_name;
+        }
+        /* ... and the process outside PR-LL-SIGNAL-1 must not signal (none: UNVERIFIED) */
+        char target[24];
+        const pid_t target_pid = signal_target_start(&a.plan);
+        if (target_pid > 0) {
+                snprintf(target, sizeof(target), "%d", (int)target_pid);
+                argv[argc++] = (char *)"--signal-target";
+                argv[argc++] = target;
+        }
+        assert(argc < ELEMENTSOF(argv));
         a.ctx = (struct probe_context){.uid = (unsigned)c->uid, .gid = (unsigned)c->gid,
                                     .pids_limit = c->limits.pids,
                                     .memory = c->limits.memory >= 0 ? c->limits.memory : c->limits.memory_swap,
@@ -118,6 +206,7 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
         r = sandbox_run(c, fs, &p, true, &a.res, err);
         if (scope_fd >= 0) /* the run is over: nothing may connect any more */
                 close(TAKE_FD(scope_fd));
+        const bool target_lived = target_pid > 0 && signal_target_stop(target_pid);
         if (r < 0) {
                 sandbox_result_free(&a.res);
                 return r;
@@ -133,6 +222,13 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
         a.ctx.memory_mechanism = limit_mech_label(mem_kind, a.res.cg.mech[mem_kind]);
         memcpy(a.ctx.stdio_ino, a.res.stdio_ino, sizeof(a.ctx.stdio_ino));
         a.report.ctx = &a.ctx;
+        if (target_pid > 0 && !target_lived) /* an ESRCH proves nothing once the target is gone */
+                for (size_t i = 0; i < a.report.n_obs; i++)
+                        if (strcmp(a.report.obs[i].id, "PR-LL-SIGNAL-1") == 0) {
+                                a.report.obs[i].err = -1;
+                                snprintf(a.report.obs[i].actual, sizeof(a.report.obs[i].actual),
+                                         "not observed: the launcher's process outside died during the run");
+                        }
         if (attest_adjudicate(&a) < 0) {
                 r = dbx_error_set(err, ENOMEM, "out of memory");
                 goto out;

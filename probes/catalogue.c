@@ -227,6 +227,10 @@ const struct probe_def probe_catalogue[] = {
                        "socket the launcher listens on outside, in the host's network namespace)",
                        "EPERM(1) (seccomp: socket; Landlock scope: connect) | ECONNREFUSED(111) (network namespace)",
                        LAYER_NETNS, "net seccomp landlock", 6, EPERM, ECONNREFUSED),
+        ERRNO_PROBE_LL("PR-LL-SIGNAL-1", "kill(<pid>, 0) of a process outside the sandbox (one the launcher keeps for "
+                       "the run, under the host uid the sandbox user maps to: credentials would not stop the signal)",
+                       "ESRCH(3) (pid namespace: the pid names no process here) | EPERM(1) (Landlock signal scope)",
+                       LAYER_PIDNS, "pidns landlock", 6, ESRCH, EPERM),
 };
 const size_t probe_catalogue_len = ELEMENTSOF(probe_catalogue);
 

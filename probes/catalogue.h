@@ -190,6 +190,8 @@ enum verdict probe_value_memory_unmapped(const struct probe_observation *o, cons
 #define PROBE_SECUREBITS_REQUIRED 0xefu
 /* PR-LL-SCOPE-1: the longest abstract socket name (sun_path less the leading NUL byte). */
 #define PROBE_ABSTRACT_NAME_MAX 107
+/* PR-LL-SIGNAL-1: the name (comm) of the process the launcher keeps outside the sandbox for it. */
+#define PROBE_SIGNAL_TARGET_COMM "denybox-sigtgt"
 /* PR-MEM-1 touches ctx->memory plus this much. */
 #define PROBE_MEM_EXTRA (16ll << 20)
 

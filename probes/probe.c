@@ -8,13 +8,14 @@
  * Exit 1 only if the report could not be written; 64 on a usage error.
  *
  *   denybox-probe [--uid U] [--gid G] [--hostname H] [--pids-limit N] [--memory BYTES]
- *                 [--abstract-socket NAME]
+ *                 [--abstract-socket NAME] [--signal-target PID]
  *   denybox-probe --list     the probe ids, in catalogue order
  *   denybox-probe --noop     exit 0 (what PR-EXEC-2 runs if exec-once lets it through)
  *
  * The limits say how far PR-PIDS-1 and PR-MEM-1 try to go; without them those two are not
- * observed (UNVERIFIED); so is PR-LL-SCOPE-1 without --abstract-socket (the name of the launcher's
- * listener outside the sandbox, see launcher/attest.c).  The expectations themselves the launcher
+ * observed (UNVERIFIED); so are PR-LL-SCOPE-1 without --abstract-socket (the name of the launcher's
+ * listener outside the sandbox, see launcher/attest.c) and PR-LL-SIGNAL-1 without --signal-target
+ * (the host pid of a process the launcher keeps outside for the run).  The expectations themselves the launcher
  * keeps (probe_context).
  *
  * Operations that would replace, entangle or kill this process if the boundary were open (execve,
@@ -32,6 +33,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -348,6 +350,7 @@ static const struct probe_fn {
         { "PR-LL-CONNECT-1", probe_ll_connect },
         { "PR-LL-BIND-1", probe_ll_bind },
         { "PR-LL-SCOPE-1", probe_ll_scope },
+        { "PR-LL-SIGNAL-1", probe_ll_signal },
 };
 
 static struct obs results[ELEMENTSOF(probes)];
@@ -410,12 +413,12 @@ static int write_report(void)
         return st == yajl_gen_status_ok ? 0 : -EIO;
 }
 
-struct probe_args probe_args = { .pids_limit = -1, .memory = -1 };
+struct probe_args probe_args = { .pids_limit = -1, .memory = -1, .signal_target = -1 };
 
 static int usage(void)
 {
         fprintf(stderr, "usage: denybox-probe [--list | --noop | [--uid U] [--gid G] [--hostname H] "
-                        "[--pids-limit N] [--memory BYTES] [--abstract-socket NAME]]\n");
+                        "[--pids-limit N] [--memory BYTES] [--abstract-socket NAME] [--signal-target PID]]\n");
         return 64;
 }
 
@@ -450,6 +453,10 @@ static int parse_args(int argc, char **argv)
                         if (!*arg || strlen(arg) > PROBE_ABSTRACT_NAME_MAX)
                                 return usage();
                         probe_args.abstract_socket = arg;
+                } else if (strcmp(opt, "--signal-target") == 0) {
+                        if (!parse_limit(arg, &probe_args.signal_target) || probe_args.signal_target < 1 ||
+                            probe_args.signal_target > INT32_MAX)
+                                return usage();
                 } else if (strcmp(opt, "--uid") != 0 && strcmp(opt, "--gid") != 0 && strcmp(opt, "--hostname") != 0)
                         return usage();
         }

@@ -27,6 +27,7 @@ struct probe_args {
         long long pids_limit; /* -1: not given */
         long long memory;     /* -1: not given */
         const char *abstract_socket; /* PR-LL-SCOPE-1: the launcher's listener, outside; NULL: not given */
+        long long signal_target;     /* PR-LL-SIGNAL-1: the host pid of the launcher's target, outside; -1: not given */
 };
 extern struct probe_args probe_args;
 
@@ -69,6 +70,7 @@ void probe_ll_write(struct obs *o);
 void probe_ll_connect(struct obs *o);
 void probe_ll_bind(struct obs *o);
 void probe_ll_scope(struct obs *o);
+void probe_ll_signal(struct obs *o);
 
 /* observe_kernel.c */
 void probe_userns(struct obs *o);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -102,4 +103,36 @@ void probe_ll_scope(struct obs *o)
         close(fd);
         snprintf(what, sizeof(what), "socket(AF_UNIX) + connect(\"@%s\") (the launcher's listener, outside)", name);
         record(o, err, what);
+}
+
+/* A process outside the sandbox, named by its host pid: the launcher keeps one alive for the run,
+ * under the host uid and gid the sandbox user maps to (launcher/attest.c), so that credentials, a
+ * third thing, never stop the signal and the probe sees only these two layers.  In the sandbox's
+ * own pid namespace the pid names no process (ESRCH) or one of the sandbox's own (a small host
+ * pid: told apart by its name, never signalled, and observed as ESRCH — the target is not here);
+ * Landlock's signal scope (ABI 6) denies a signal to a process outside the sandbox's domain
+ * (EPERM).  Signal 0: nothing is delivered either way.  Without the pid, nothing is observed:
+ * UNVERIFIED, never PASS. */
+void probe_ll_signal(struct obs *o)
+{
+        long long pid = probe_args.signal_target;
+        char path[48], comm[32], what[160];
+        size_t len = 0;
+
+        if (pid < 1) { /* 0 and -1 name groups: never given */
+                snprintf(o->actual, sizeof(o->actual), "not observed: the launcher gave no process (--signal-target)");
+                return; /* o->err stays -1 */
+        }
+        snprintf(path, sizeof(path), "/proc/%lld/comm", pid);
+        if (read_bounded(path, comm, sizeof(comm) - 1, &len) == 0) {
+                comm[strcspn(comm, "\n")] = '\0';
+                if (strcmp(comm, PROBE_SIGNAL_TARGET_COMM) != 0) {
+                        snprintf(what, sizeof(what), "pid %lld here is a sandbox process (\"%.15s\"), not the target "
+                                 "outside: kill(%lld, 0) not tried", pid, comm, pid);
+                        record(o, ESRCH, what);
+                        return;
+                }
+        }
+        snprintf(what, sizeof(what), "kill(%lld, 0) (the launcher's process outside, \"%s\")", pid, PROBE_SIGNAL_TARGET_COMM);
+        record(o, kill((pid_t) pid, 0) < 0 ? errno : 0, what);
 }

@@ -58,6 +58,13 @@ if [ "$abi" -lt 6 ]; then # scopes come with ABI 6: there the abstract socket is
         check "below ABI 6, PR-LL-SCOPE-1 is held by net and seccomp" \
                 jq -e '.probes[] | select(.probe_id == "PR-LL-SCOPE-1") | .held_by == ["net", "seccomp"]' "$B"
 fi
+if [ "$abi" -lt 6 ]; then # ... and the pid namespace alone hides the process outside from a signal
+        check "below ABI 6, PR-LL-SIGNAL-1 is single-layer (pidns)" \
+                jq -e '.probes[] | select(.probe_id == "PR-LL-SIGNAL-1") | .held_by == ["pidns"]' "$B"
+fi
+# PR-LL-SIGNAL-1 signals the process the launcher kept outside for this run (by its host pid)
+check "PR-LL-SIGNAL-1 was given the process outside, alive for the run" jq -e '.probes[]
+        | select(.probe_id == "PR-LL-SIGNAL-1") | .actual_stderr_or_value | test(" -> ESRCH ")' "$B"
 # PR-LL-SCOPE-1 connects to the listener the launcher opened for this run (its name: the run id)
 check "PR-LL-SCOPE-1 was given a listener" jq -e '.probes[] | select(.probe_id == "PR-LL-SCOPE-1")
         | .actual_stderr_or_value | contains("not observed") | not' "$B"
@@ -150,6 +157,16 @@ if [ "$abi" -ge 6 ]; then
         check "PR-LL-SCOPE-1 with only Landlock left: connect() was denied EPERM by the scope" \
                 jq -e '.run_id as $r | .probes[] | select(.probe_id == "PR-LL-SCOPE-1") | .actual_stderr_or_value
                         | contains("connect(\"@denybox-scope-" + $r + "\")") and test(" -> EPERM ")' "$b"
+fi
+
+# 5. Landlock's signal scope on its own (ABI 6): with the pid namespace gone the process outside is
+#    named, and credentials would let the signal through (it runs as the sandbox user's host uid):
+#    only the scope denies kill(pid, 0) (EPERM), in the run that weakened pidns alone (step 2)
+if [ "$abi" -ge 6 ]; then
+        b=$(bundle "$T/alone-pidns")
+        check "PR-LL-SIGNAL-1 with only Landlock left: kill() of the process outside was denied EPERM by the scope" \
+                jq -e '.probes[] | select(.probe_id == "PR-LL-SIGNAL-1") | .actual_stderr_or_value
+                        | test("^kill\\([0-9]+, 0\\) .*\"denybox-sigtgt\"\\) -> EPERM ")' "$b"
 fi
 
 # The matrix, for the log (and for docs/CONTROLS.md's numbers)

@@ -136,6 +136,13 @@ START_TEST(held_by_per_abi)
         ck_assert_uint_eq(probe_held_by(scope, 5, held, sizeof(held)), 2);
         ck_assert_str_eq(held, "net seccomp");
         ck_assert_uint_eq(probe_held_by(scope, 0, held, sizeof(held)), 2);
+        /* PR-LL-SIGNAL-1: the signal scope comes with ABI 6 too; below it the pid namespace alone */
+        const struct probe_def *sig = probe_catalogue_find("PR-LL-SIGNAL-1");
+        ck_assert_ptr_nonnull(sig);
+        ck_assert_uint_eq(probe_held_by(sig, 6, held, sizeof(held)), 2);
+        ck_assert_str_eq(held, "pidns landlock");
+        ck_assert_uint_eq(probe_held_by(sig, 5, held, sizeof(held)), 1);
+        ck_assert_str_eq(held, "pidns");
         /* "landlock" is in a control exactly when the entry says from which ABI, and never alone */
         for (size_t i = 0; i < probe_catalogue_len; i++) {
                 const struct probe_def *d = &probe_catalogue[i];

@@ -504,6 +504,9 @@ START_TEST(new_errno_probes)
                 /* seccomp or Landlock's scope (EPERM), the namespace (ECONNREFUSED); -1: no listener */
                 { "PR-LL-SCOPE-1", EPERM, 0 }, { "PR-LL-SCOPE-1", ECONNREFUSED, ENOENT },
                 { "PR-LL-SCOPE-1", ECONNREFUSED, EACCES },
+                /* the pid namespace (ESRCH) or Landlock's signal scope (EPERM); 0: the signal reached
+                 * the process outside; -1: no target, or it died during the run */
+                { "PR-LL-SIGNAL-1", ESRCH, 0 }, { "PR-LL-SIGNAL-1", EPERM, EACCES },
         };
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
                 ck_assert_msg(judge_err(cases[i].id, cases[i].pass) == PASS, "%s %d", cases[i].id, cases[i].pass);
