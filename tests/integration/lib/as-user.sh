@@ -37,6 +37,10 @@ if [ -x "${LEARN_PAYLOAD:-}" ]; then # learn.sh: its static C workload (a build 
         cp "$LEARN_PAYLOAD" "$stage/learn-payload"
         export LEARN_PAYLOAD="$stage/learn-payload"
 fi
+if [ -x "${NO_LANDLOCK:-}" ]; then # no_landlock.sh: the wrapper that hides Landlock (a build artifact)
+        cp "$NO_LANDLOCK" "$stage/no-landlock"
+        export NO_LANDLOCK="$stage/no-landlock"
+fi
 chmod -R a+rX "$stage"
 export DENYBOX="$stage/denybox"
 if [ -x "${HOG:-}" ]; then # the limit tests' static payload
@@ -55,6 +59,7 @@ unpriv)
                 command -v setpriv >/dev/null || skip "setpriv (util-linux) is missing"
                 env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DENYBOX="$DENYBOX" HOG="${HOG:-}" PROFILES_DIR="${PROFILES_DIR:-}" \
                         SEEDS_PROFILE="${SEEDS_PROFILE:-}" LEARN_PAYLOAD="${LEARN_PAYLOAD:-}" TESTS_MODE=unpriv \
+                        NO_LANDLOCK="${NO_LANDLOCK:-}" \
                         ATTACK_NSCLONE="${ATTACK_NSCLONE:-}" ATTACK_TTYINJECT="${ATTACK_TTYINJECT:-}" \
                         setpriv --reuid=65534 --regid=65534 --clear-groups -- "$run_script"
         else
