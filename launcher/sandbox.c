@@ -257,7 +257,7 @@ static int resolve_payload(struct child_ctx *x, struct dbx_error *err)
 /* Landlock, the second layer (issue 17): after the new root is built, so its rules name the
  * sandbox's own paths (the host's are gone); after resolve_payload, so the execute rule names the
  * payload's file; right after no_new_privs, which landlock_restrict_self() needs once the
- * capabilities are gone (under --weaken nnp they are still held, which serves as well); before
+ * capabilities are gone (a plan that keeps them, a negative control, serves as well); before
  * seccomp, whose profile may deny the landlock_* calls.  Before the fork: init is under it too. */
 static int apply_landlock(struct child_ctx *x, struct dbx_error *err)
 {
