@@ -4,12 +4,14 @@
  * kernel's UAPI (the values are ABI and never change). */
 #include "landlock.h"
 
+#include <dirent.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/landlock.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -45,7 +47,9 @@ struct dbx_ruleset_attr {
 
 const struct landlock_right landlock_rights[] = {
         {"fs.execute", 1, LANDLOCK_ACCESS_FS_EXECUTE, 0, 0,
-         "execute only the payload's own file and its interpreter (PT_INTERP or #!): under exec-once"},
+         "execute only the payload's own file and its interpreter (PT_INTERP or #!): under exec-once; when the "
+         "profile lets the payload exec, no file where it can write (/tmp, /out, :rw volumes, /dev, /proc): under "
+         "their noexec mounts"},
         {"fs.write", 1, LANDLOCK_ACCESS_FS_WRITE_FILE, 0, 0,
          "write files only under /out, /tmp, :rw volumes, /dev and /proc: under the read-only mounts"},
         {"fs.make_remove", 1, FS_MAKE_REMOVE, 0, 0,
@@ -86,7 +90,7 @@ void landlock_plan_for(int abi, bool exec_restricted, struct landlock_plan *ret)
         *ret = (struct landlock_plan){.abi = abi < 0 ? 0 : abi, .exec_restricted = exec_restricted};
         for (size_t i = 0; i < landlock_rights_len; i++) {
                 const struct landlock_right *r = &landlock_rights[i];
-                if (ret->abi < r->abi || (r->fs == LANDLOCK_ACCESS_FS_EXECUTE && !exec_restricted))
+                if (ret->abi < r->abi)
                         continue;
                 ret->fs |= r->fs;
                 ret->net |= r->net;
@@ -106,9 +110,9 @@ const char *landlock_right_status(const struct landlock_right *r, const struct l
                                                   "unavailable (ABI 4 needed)", "unavailable (ABI 5 needed)",
                                                   "unavailable (ABI 6 needed)", "unavailable (ABI 7 needed)"};
         if (landlock_right_enforced(r, p))
-                return "enforced";
-        if (p->abi >= r->abi)
-                return "not restricted (the profile lets the payload exec)";
+                return r->fs == LANDLOCK_ACCESS_FS_EXECUTE && !p->exec_restricted
+                               ? "enforced (not where the payload can write)"
+                               : "enforced";
         return unavailable[p->abi == 0 ? 0 : r->abi];
 }
 
@@ -206,6 +210,93 @@ static int add_exec_rules(int ruleset, const char *exec_path, uint64_t handled, 
         return 0;
 }
 
+/* Where the sandbox can write (landlock_apply gives them the write rights): no exec there. */
+static const char *const fixed_writable_trees[] = {"/tmp", "/out", "/dev", "/proc"};
+
+/* path is tree, or (below) lies inside it: "/tmp/x" inside "/tmp", "/tmpx" not. */
+static bool path_in(const char *path, const char *tree, bool below)
+{
+        size_t n = strlen(tree);
+        return strncmp(path, tree, n) == 0 && (path[n] == '\0' || (below && path[n] == '/'));
+}
+
+static bool in_writable_tree(const struct sandbox_config *c, const char *path, bool below)
+{
+        for (size_t i = 0; i < ELEMENTSOF(fixed_writable_trees); i++)
+                if (path_in(path, fixed_writable_trees[i], below))
+                        return true;
+        for (size_t i = 0; i < c->n_volumes; i++)
+                if (c->volumes[i].writable && path_in(path, c->volumes[i].target, below))
+                        return true;
+        return false;
+}
+
+/* Does a writable :rw volume lie below dir ("/app" above "/app/data", not above "/apple")? */
+static bool holds_writable_tree(const struct sandbox_config *c, const char *dir)
+{
+        size_t n = strcmp(dir, "/") == 0 ? 0 : strlen(dir);
+        for (size_t i = 0; i < c->n_volumes; i++)
+                if (c->volumes[i].writable && strncmp(c->volumes[i].target, dir, n) == 0 &&
+                    c->volumes[i].target[n] == '/')
+                        return true;
+        return false;
+}
+
+/* When the profile lets the payload exec (subprocesses): execute anywhere in the new root but
+ * where the sandbox can write -- a rule on every entry of dir except the writable trees, and,
+ * for a directory that holds one deeper down (a :rw volume's parent), on its entries in turn
+ * (a rule covers everything beneath it, so the parent itself can carry none).  Symbolic links
+ * carry none: what they point to is reached by its own path.  Only "/" and a volume's parents
+ * are listed; the root is read-only, so the list cannot change under us. */
+static int add_exec_beneath(int ruleset, const struct sandbox_config *c, const char *dir, uint64_t handled, int depth,
+                            struct dbx_error *err)
+{
+        DIR *d = opendir(dir);
+        struct dirent *de;
+        int r = 0;
+
+        if (!d)
+                return dbx_error_set(err, errno,
+                                     "landlock: cannot list %s, which holds a writable volume, to allow exec beside it: %s "
+                                     "(the sandbox user must be able to read it: chmod a+rx, or mount the volume elsewhere)",
+                                     dir, strerror(errno));
+        while (r >= 0 && (errno = 0, de = readdir(d))) {
+                char path[4096];
+                struct stat st;
+                if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+                        continue;
+                if (snprintf(path, sizeof(path), "%s/%s", strcmp(dir, "/") == 0 ? "" : dir, de->d_name) >= (int)sizeof(path))
+                        r = dbx_error_set(err, ENAMETOOLONG, "landlock: a path below %s is too long", dir);
+                else if (in_writable_tree(c, path, false) || lstat(path, &st) < 0 || S_ISLNK(st.st_mode))
+                        continue;
+                else if (holds_writable_tree(c, path))
+                        r = S_ISDIR(st.st_mode) && depth < 32 ? add_exec_beneath(ruleset, c, path, handled, depth + 1, err)
+                                                              : 0;
+                else
+                        r = add_path_rule(ruleset, path, LANDLOCK_ACCESS_FS_EXECUTE, handled, false, err);
+        }
+        if (r >= 0 && errno != 0)
+                r = dbx_error_set(err, errno, "landlock: reading %s: %s", dir, strerror(errno));
+        closedir(d);
+        return r;
+}
+
+/* The walk from "/", and the read-only volumes it cannot reach: those mounted inside a writable
+ * tree ("-v tool:/tmp/tool:ro"), each walked from its own target in turn. */
+static int add_exec_where_nothing_is_written(int ruleset, const struct sandbox_config *c, uint64_t handled,
+                                             struct dbx_error *err)
+{
+        int r = add_exec_beneath(ruleset, c, "/", handled, 0, err);
+        for (size_t i = 0; r >= 0 && i < c->n_volumes; i++) {
+                const char *t = c->volumes[i].target;
+                if (c->volumes[i].writable || !in_writable_tree(c, t, true))
+                        continue;
+                r = holds_writable_tree(c, t) ? add_exec_beneath(ruleset, c, t, handled, 1, err)
+                                              : add_path_rule(ruleset, t, LANDLOCK_ACCESS_FS_EXECUTE, handled, false, err);
+        }
+        return r;
+}
+
 static size_t ruleset_attr_size(int abi)
 {
         return abi >= 6 ? sizeof(struct dbx_ruleset_attr) : abi >= 4 ? 2 * sizeof(uint64_t) : sizeof(uint64_t);
@@ -246,6 +337,8 @@ int landlock_apply(const struct sandbox_config *c, const char *exec_path, bool e
          * leaves files of internal mounts (memfd, pipes) to their own checks */
         if (r >= 0 && p.exec_restricted && exec_path)
                 r = add_exec_rules(ruleset, exec_path, p.fs, err);
+        else if (r >= 0 && !p.exec_restricted)
+                r = add_exec_where_nothing_is_written(ruleset, c, p.fs, err);
         if (r >= 0 && syscall(SYS_landlock_restrict_self, ruleset, 0) < 0)
                 r = dbx_error_set(err, errno, "landlock_restrict_self: %s", strerror(errno));
         close(ruleset);

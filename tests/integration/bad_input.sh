@@ -44,6 +44,18 @@ else
         ok "an unreadable payload # SKIP no Landlock execute rule on this kernel"
 fi
 rm -f "$T/r/app/xonly" # (the copies of $T/r below must be readable)
+# With a profile that allows exec, Landlock allows it everywhere but where the payload can write: the
+# parent of a :rw volume is listed to find its other entries, and one the sandbox user cannot list
+# is a clear refusal (fail-closed), not a silently narrower rule
+if [ "$("$DENYBOX" explain | sed -n 's/^landlock: ABI \([0-9]*\).*/\1/p')" ]; then
+        echo '{"defaultAction": "SCMP_ACT_ALLOW"}' >"$T/allow.json"
+        mkdir -p "$T/r/app/data" "$T/rwvol" && chmod 0777 "$T/rwvol" && chmod 0311 "$T/r/app"
+        expect_fail 3 "cannot list /app, which holds a writable volume" run --rootfs "$T/r" -v "$T/rwvol:/app/data:rw" \
+                --security-opt "seccomp=$T/allow.json" -- /bin/true
+        chmod 0755 "$T/r/app"
+else
+        ok "an unlistable parent of a :rw volume # SKIP no Landlock on this kernel"
+fi
 expect_fail 64 "has no directory /data" run --rootfs "$T/r" -v "$T/in:/data:ro" -- /bin/true
 expect_fail 64 "--privileged is refused" run --privileged -- /bin/true
 expect_fail 64 "unknown option" attest --frobnicate

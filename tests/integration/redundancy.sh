@@ -169,6 +169,32 @@ if [ "$abi" -ge 6 ]; then
                         | test("^kill\\([0-9]+, 0\\) .*\"denybox-sigtgt\"\\) -> EPERM ")' "$b"
 fi
 
+# 6. A profile that lets the payload exec (subprocesses; no exec-once): Landlock's execute rule is
+#    then "nowhere the payload can write", a second layer under the noexec mounts.  A copy of
+#    busybox written to /tmp: denied by the mount, by Landlock with the mount's noexec weakened, and
+#    run only with both weakened; a file of the root runs in every case.
+if [ "$abi" -ge 1 ] && [ -s "${PROFILES_DIR:-}/real/moby-default.json" ]; then
+        R="$T/bbroot"
+        make_busybox_rootfs "$R"
+        script='/bin/busybox true && echo root-ran; /bin/busybox cp /bin/busybox /tmp/echo && /tmp/echo tmp-ran'
+        for set in "" "tmp-noexec" "landlock" "tmp-noexec landlock"; do
+                args=()
+                for l in $set; do args+=(--weaken "$l"); done
+                "$DENYBOX" run "${args[@]}" --security-opt seccomp="$PROFILES_DIR/real/moby-default.json" --rootfs "$R" \
+                        -- /bin/sh -c "$script" >"$T/out" 2>"$T/err"
+                check "exec allowed by the profile, weakened: ${set:-none}: a file of the root runs" has '^root-ran$' "$T/out"
+                if [ "$set" = "tmp-noexec landlock" ]; then
+                        check "exec allowed, both weakened: the file written to /tmp runs" has '^tmp-ran$' "$T/out"
+                else
+                        check "exec allowed, weakened: ${set:-none}: the file written to /tmp is denied (EACCES)" \
+                                grep -q '/tmp/echo: Permission denied' "$T/err"
+                fi
+        done
+        "$DENYBOX" explain --security-opt seccomp="$PROFILES_DIR/real/moby-default.json" >"$T/out" 2>/dev/null
+        check "explain: with exec allowed, Landlock's execute right is enforced where the payload cannot write" \
+                has '^  fs.execute  *enforced (not where the payload can write)' "$T/out"
+fi
+
 # The matrix, for the log (and for docs/CONTROLS.md's numbers)
 echo "# redundancy matrix (Landlock ABI $abi, uid $(id -u)):"
 while read -r id held; do
