@@ -282,7 +282,7 @@ static int add_exec_beneath(int ruleset, const struct sandbox_config *c, const c
 }
 
 /* The walk from "/", and the read-only volumes it cannot reach: those mounted inside a writable
- * tree ("-v tool:/tmp/tool:ro"), each walked from its own target in turn. */
+ * one ("-v data:/data:rw -v tool:/data/tool:ro"), each from its own target in turn. */
 static int add_exec_where_nothing_is_written(int ruleset, const struct sandbox_config *c, uint64_t handled,
                                              struct dbx_error *err)
 {
