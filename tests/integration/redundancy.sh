@@ -190,6 +190,16 @@ if [ "$abi" -ge 1 ] && [ -s "${PROFILES_DIR:-}/real/moby-default.json" ]; then
                                 grep -q '/tmp/echo: Permission denied' "$T/err"
                 fi
         done
+        # the rule is built around the writable volumes: beside and inside them what is read-only runs
+        mkdir -p "$R/app/data/tool" "$R/app/tools" "$T/rw/tool" "$T/ro" && chmod 0777 "$T/rw"
+        cp "$R/bin/busybox" "$T/ro/busybox" && chmod -R a+rX "$T/ro" "$R/app"
+        "$DENYBOX" run --security-opt seccomp="$PROFILES_DIR/real/moby-default.json" --rootfs "$R" \
+                -v "$T/rw:/app/data:rw" -v "$T/ro:/app/data/tool:ro" -v "$T/ro:/app/tools:ro" -- /bin/sh -c \
+                '/app/tools/busybox echo beside-ran; /app/data/tool/busybox echo inside-ran;
+                 /bin/busybox cp /bin/busybox /app/data/echo && /app/data/echo rw-ran' >"$T/out" 2>"$T/err"
+        check "exec allowed: a :ro volume beside a :rw one (/app/tools) runs" has '^beside-ran$' "$T/out"
+        check "exec allowed: a :ro volume inside a :rw one (/app/data/tool) runs" has '^inside-ran$' "$T/out"
+        check "exec allowed: a file written to the :rw volume is denied (EACCES)" grep -q '/app/data/echo: Permission denied' "$T/err"
         "$DENYBOX" explain --security-opt seccomp="$PROFILES_DIR/real/moby-default.json" >"$T/out" 2>/dev/null
         check "explain: with exec allowed, Landlock's execute right is enforced where the payload cannot write" \
                 has '^  fs.execute  *enforced (not where the payload can write)' "$T/out"
