@@ -14,6 +14,15 @@ if ! command -v jq >/dev/null; then # the image has no jq; the tests read the bu
                 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends jq >/dev/null 2>&1 ||
                 { say "cannot install jq: no matrix"; exit 1; }
 fi
+# The matrix's exec-allowed part runs a busybox root under Moby's profile: the profiles from this
+# tree, busybox from the host's build if the image has none (a throwaway VM: into /usr/bin, where
+# the unprivileged run's PATH finds it).
+export PROFILES_DIR="$PWD/tests/fixtures/profiles"
+if ! command -v busybox >/dev/null; then
+        for c in "$bin/busybox" "$bin/rootfs/bin/busybox"; do
+                [ -x "$c" ] && install -m 0755 "$c" /usr/bin/busybox && break
+        done
+fi
 W=$(mktemp -d /tmp/denybox-matrix.XXXXXX)
 install -m 0755 "$bin/denybox" "$W/denybox"
 chmod 0755 "$W"
