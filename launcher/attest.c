@@ -88,6 +88,7 @@ static pid_t signal_target_start(const struct sandbox_plan *plan)
 {
         const uid_t euid = geteuid(), hu = userns_host_uid(plan, euid);
         const gid_t hg = userns_host_gid(plan, euid, getegid());
+        const bool drop = euid == 0 && userns_is_initial(); /* (reads a file: decided here, not in the child) */
         const pid_t parent = getpid();
         int ready[2];
         char b;
@@ -103,9 +104,8 @@ static pid_t signal_target_start(const struct sandbox_plan *plan)
         }
         if (pid == 0) {
                 /* raw system calls only: this is a copy of a process that may have had threads */
-                if (euid == 0 && userns_is_initial() &&
-                    (syscall(SYS_setgroups, 0, NULL) < 0 || syscall(SYS_setresgid, hg, hg, hg) < 0 ||
-                     syscall(SYS_setresuid, hu, hu, hu) < 0))
+                if (drop && (syscall(SYS_setgroups, 0, NULL) < 0 || syscall(SYS_setresgid, hg, hg, hg) < 0 ||
+                             syscall(SYS_setresuid, hu, hu, hu) < 0))
                         _exit(1);
                 /* after the change of ids, which clears the parent-death signal */
                 if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent ||
@@ -134,6 +134,8 @@ static pid_t signal_target_start(const struct sandbox_plan *plan)
 /* Kill and reap the target; true if it was still alive, i.e. it was there for the whole run. */
 static bool signal_target_stop(pid_t pid)
 {
+        if (pid <= 0)
+                return false;
         siginfo_t si = {0};
         bool alive = waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | __WCLONE) == 0 && si.si_pid == 0;
 
@@ -143,6 +145,37 @@ static bool signal_target_stop(pid_t pid)
                         ;
         }
         return alive;
+}
+
+/* The target's life is the sandbox's: sandbox_run starts it once the launcher sits in its own
+ * cgroup (a process of ours beside the launcher there would keep cgroup v2 from being used), and
+ * it is gone before the cgroups are; its pid goes into the probe's argv, whose last two slots
+ * are kept for it. */
+struct signal_target {
+        const struct sandbox_plan *plan;
+        char **argv; /* NULL-terminated, with two free slots at the end */
+        char pid_text[24];
+        pid_t pid;
+        bool lived;
+};
+
+static void signal_target_before_clone(void *arg)
+{
+        struct signal_target *t = arg;
+        size_t n = 0;
+        if ((t->pid = signal_target_start(t->plan)) <= 0)
+                return; /* none: PR-LL-SIGNAL-1 stays UNVERIFIED */
+        snprintf(t->pid_text, sizeof(t->pid_text), "%d", (int)t->pid);
+        while (t->argv[n])
+                n++;
+        t->argv[n] = (char *)"--signal-target";
+        t->argv[n + 1] = t->pid_text;
+}
+
+static void signal_target_after_run(void *arg)
+{
+        struct signal_target *t = arg;
+        t->lived = signal_target_stop(t->pid);
 }
 
 int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int probe_fd, int out_dfd,
@@ -188,25 +221,19 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
                 argv[argc++] = (char *)"--abstract-socket";
                 argv[argc++] = scope_name;
         }
-        /* ... and the process outside PR-LL-SIGNAL-1 must not signal (none: UNVERIFIED) */
-        char target[24];
-        const pid_t target_pid = signal_target_start(&a.plan);
-        if (target_pid > 0) {
-                snprintf(target, sizeof(target), "%d", (int)target_pid);
-                argv[argc++] = (char *)"--signal-target";
-                argv[argc++] = target;
-        }
-        assert(argc < ELEMENTSOF(argv));
+        /* ... and the process outside PR-LL-SIGNAL-1 must not signal (its two slots kept free) */
+        struct signal_target target = {.plan = &a.plan, .argv = argv};
+        assert(argc + 2 < ELEMENTSOF(argv));
         a.ctx = (struct probe_context){.uid = (unsigned)c->uid, .gid = (unsigned)c->gid,
                                     .pids_limit = c->limits.pids,
                                     .memory = c->limits.memory >= 0 ? c->limits.memory : c->limits.memory_swap,
                                     .hostname = SANDBOX_HOSTNAME};
-        struct sandbox_payload p = {.argv = argv, .exec_fd = probe_fd};
+        struct sandbox_payload p = {.argv = argv, .exec_fd = probe_fd, .before_clone = signal_target_before_clone,
+                                    .after_run = signal_target_after_run, .hook_arg = &target};
 
         r = sandbox_run(c, fs, &p, true, &a.res, err);
         if (scope_fd >= 0) /* the run is over: nothing may connect any more */
                 close(TAKE_FD(scope_fd));
-        const bool target_lived = target_pid > 0 && signal_target_stop(target_pid);
         if (r < 0) {
                 sandbox_result_free(&a.res);
                 return r;
@@ -222,7 +249,7 @@ int attest_run(const struct sandbox_config *c, const struct filter_set *fs, int 
         a.ctx.memory_mechanism = limit_mech_label(mem_kind, a.res.cg.mech[mem_kind]);
         memcpy(a.ctx.stdio_ino, a.res.stdio_ino, sizeof(a.ctx.stdio_ino));
         a.report.ctx = &a.ctx;
-        if (target_pid > 0 && !target_lived) /* an ESRCH proves nothing once the target is gone */
+        if (target.pid > 0 && !target.lived) /* an ESRCH proves nothing once the target is gone */
                 for (size_t i = 0; i < a.report.n_obs; i++)
                         if (strcmp(a.report.obs[i].id, "PR-LL-SIGNAL-1") == 0) {
                                 a.report.obs[i].err = -1;

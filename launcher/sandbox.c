@@ -591,7 +591,7 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, con
         _cleanup_close_ int pidfd = -1, sync = -1, child_end = -1, sigfd = -1;
         struct relay *stdio = NULL; /* heap: a copy thread may outlive us (below) */
         struct sandbox_plan plan;
-        bool blocked = false, cgroups = false;
+        bool blocked = false, cgroups = false, hooked = false;
         sigset_t fwd, old;
         int sv[2], r;
 
@@ -634,6 +634,9 @@ int sandbox_run(const struct sandbox_config *c, const struct filter_set *fs, con
                 goto out;
         }
 
+        if (p->before_clone)
+                p->before_clone(p->hook_arg);
+        hooked = true;
         /* The plan's namespaces in one clone (the cgroup namespace follows in the child, once it
          * sits in its cgroups). */
         bool in_cgroup;
@@ -664,6 +667,8 @@ out:
          * the deadline up. */
         if (relay_finish(stdio, res->timed_out || res->stop_killed ? 1000 : -1))
                 free(stdio);
+        if (hooked && p->after_run) /* (the sandbox is gone: reaped above, or never cloned) */
+                p->after_run(p->hook_arg);
         if (blocked)
                 sigprocmask(SIG_SETMASK, &old, NULL);
         if (cgroups) {

@@ -17,6 +17,14 @@ struct sandbox_payload {
         char **argv;       /* argv[0] is resolved inside the sandbox (PATH search) */
         int exec_fd;       /* >= 0: exec this fd (the embedded probe) instead of argv[0] */
         struct learn_record *record; /* learn: the recording filter replaces stage 1 (learn.h) */
+        /* attest: a process of the launcher's that must not sit in the launcher's own cgroup, where
+         * it would keep cgroup v2 from being used (systemd's rule: the launcher alone in it).
+         * before_clone runs once the launcher has moved into its leaf and its signals are blocked,
+         * just before the sandbox is cloned (it may still edit argv); after_run once the sandbox is
+         * gone, before the cgroups are removed.  Neither can fail the run. */
+        void (*before_clone)(void *arg);
+        void (*after_run)(void *arg);
+        void *hook_arg;
 };
 
 struct sandbox_result {
