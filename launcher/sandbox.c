@@ -503,7 +503,7 @@ static int drop_supplementary_groups(struct dbx_error *err)
 }
 
 /* Receive the listener, or the child's error, by the setup deadline. */
-static int receive_handoff(int sync, long long deadline_ms, int *ret_listener, struct sandbox_result *res,
+static int receive_handoff(int sync, int sigfd, long long deadline_ms, int *ret_listener, struct sandbox_result *res,
                            struct dbx_error *err)
 {
         struct proto_msg m = {.fd = -1};
@@ -511,14 +511,25 @@ static int receive_handoff(int sync, long long deadline_ms, int *ret_listener, s
 
         for (;;) {
                 long long left = deadline_ms - sandbox_now_ms();
-                struct pollfd pfd = {.fd = sync, .events = POLLIN};
+                struct pollfd pfd[2] = {{.fd = sync, .events = POLLIN}, {.fd = sigfd, .events = POLLIN}};
                 if (left <= 0)
                         return dbx_error_set(err, ETIMEDOUT, "the sandbox was not set up in time (setup deadline: %d s, or --timeout)",
                                              SETUP_TIMEOUT_SEC);
-                int k = poll(&pfd, 1, (int)left);
+                int k = poll(pfd, 2, (int)left);
                 if (k < 0 && errno != EINTR)
                         return dbx_error_set(err, errno, "poll: %s", strerror(errno));
-                if (k > 0)
+                /* A TERM/INT stops the setup now, however long it would still take; any other
+                 * signal waits for the payload (sandbox_supervise forwards it first thing). */
+                struct signalfd_siginfo si;
+                while (k > 0 && (pfd[1].revents & POLLIN) && read(sigfd, &si, sizeof(si)) == sizeof(si)) {
+                        if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
+                                res->stop_requested = true;
+                                return dbx_error_set(err, EINTR, "stopped by a signal before the payload started");
+                        }
+                        if (si.ssi_signo < 64)
+                                res->early_signals |= 1ULL << si.ssi_signo;
+                }
+                if (k > 0 && pfd[0].revents)
                         break;
         }
         r = proto_recv_handoff(sync, MSG_DONTWAIT, &m, err);
@@ -554,7 +565,7 @@ static int supervise_child(const struct sandbox_config *c, const struct sandbox_
 
         /* The child sets itself up; it hands us the exec listener or tells us what failed. */
         if (r >= 0)
-                r = receive_handoff(sync, setup_deadline, &listener, res, err);
+                r = receive_handoff(sync, sigfd, setup_deadline, &listener, res, err);
         if (r < 0) {
                 syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
                 return r;

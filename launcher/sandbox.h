@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 #include "cgroup.h"
@@ -35,7 +36,8 @@ struct sandbox_result {
         int exit_code;
         int signal;
         bool timed_out;
-        bool stop_requested;       /* a TERM/INT was forwarded */
+        bool stop_requested;       /* a TERM/INT was forwarded (or stopped the setup) */
+        uint64_t early_signals;    /* other signals that came during setup: forwarded once it runs */
         bool stop_killed;          /* ... and the sandbox was killed after the grace period or a second one */
         bool oom_killed;           /* the memory cgroup OOM-killed something */
         struct cgroup_plan cg;     /* which mechanism enforced each limit */

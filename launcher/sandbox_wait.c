@@ -105,6 +105,10 @@ int sandbox_supervise(int pidfd, int sync, int capture, struct relay *relay, int
         bool sync_open = true, capture_open = capture >= 0, listener_open = true, killed = false;
         long long kill_at = 0; /* the end of the grace period after a TERM/INT, or 0 */
 
+        for (int sig = 1; sig < 64; sig++) /* what came during setup (never a TERM/INT: that stopped it) */
+                if ((res->early_signals >> sig) & 1u)
+                        on_signal(pidfd, sig, stop_timeout_sec, res, &kill_at);
+
         for (;;) {
                 long long now = sandbox_now_ms();
                 if (!killed && deadline_ms && now >= deadline_ms) {

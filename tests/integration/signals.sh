@@ -13,6 +13,17 @@ add_attack_binary "$T/r"
 R=(--rootfs "$T/r")
 RUNS=${SIGNAL_RUNS:-300}
 
+# dump PID: where PID and its descendants are (for the log: a hang is diagnosed from it)
+dump() {
+        local p t
+        for p in $1 $(pgrep -P "$1") $(for c in $(pgrep -P "$1"); do pgrep -P "$c"; done); do
+                for t in /proc/"$p"/task/*; do
+                        echo "# pid $p task ${t##*/} ($(cat "$t/comm" 2>/dev/null)): wchan $(cat "$t/wchan" 2>/dev/null);" \
+                                "$(grep -E '^(State|SigPnd|ShdPnd|SigBlk)' "$t/status" 2>/dev/null | tr '\t\n' '  ')"
+                done
+        done
+}
+
 # ends PID SECONDS: true if PID is gone within SECONDS (polled), else SIGKILLs it and fails
 ends() {
         local pid=$1 i
@@ -20,6 +31,7 @@ ends() {
                 kill -0 "$pid" 2>/dev/null || { wait "$pid"; return 0; }
                 sleep 0.05
         done
+        dump "$pid"
         kill -9 "$pid" 2>/dev/null
         wait "$pid"
         return 1
@@ -87,6 +99,28 @@ check "... with an hour's grace, one TERM does not end it" [ $? = 0 ]
 kill -TERM "$pid"
 if ends "$pid" 30; then wait "$pid"; rc=$?; else rc=hung; fi
 check "... a second TERM ends it at once (rc=$rc)" [ "$rc" = 137 ]
+
+# A TERM while the setup stalls stops the setup at once: exit 3, not a wait for the 60 s setup
+# deadline.  The stall is made certain: strace stops the sandbox's first process (SIGSTOP injected
+# at its pivot_root, mid-setup), as a slow or wedged setup would be.
+if command -v strace >/dev/null; then
+        strace -f -qq -o /dev/null -e trace=pivot_root -e inject=pivot_root:signal=SIGSTOP \
+                "$DENYBOX" run "${R[@]}" --stop-timeout 1 -- /bin/attack pause </dev/null >/dev/null 2>"$T/err" &
+        tracer=$!
+        launcher=
+        for ((i = 0; i < 200; i++)); do launcher=$(pgrep -P "$tracer") && break; sleep 0.01; done
+        stalled() { [ -n "$(ps -o stat= --ppid "$launcher" 2>/dev/null | grep '[tT]')" ]; }
+        wait_until 30 stalled
+        start=$SECONDS
+        kill -TERM "$launcher"
+        if ends "$tracer" 30; then wait "$tracer"; rc=$?; else rc=hung; fi
+        took=$((SECONDS - start))
+        stopped_at_once() { [ "$rc" = 3 ] && [ "$took" -le 5 ] && has 'stopped by a signal before the payload started' "$T/err"; }
+        check "a TERM while the setup is stalled stops it at once (rc=$rc in ${took}s: $(grep -v '^strace' "$T/err" | head -c 200))" \
+                stopped_at_once
+else
+        not_ok "strace is missing: cannot stall the setup"
+fi
 
 "$DENYBOX" run "${R[@]}" -- /bin/attack pause </dev/null >"$T/out" 2>"$T/err" &
 pid=$!
