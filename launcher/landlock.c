@@ -234,10 +234,9 @@ static bool in_writable_tree(const struct sandbox_config *c, const char *path, b
 /* Does a writable :rw volume lie below dir ("/app" above "/app/data", not above "/apple")? */
 static bool holds_writable_tree(const struct sandbox_config *c, const char *dir)
 {
-        size_t n = strcmp(dir, "/") == 0 ? 0 : strlen(dir);
         for (size_t i = 0; i < c->n_volumes; i++)
-                if (c->volumes[i].writable && strncmp(c->volumes[i].target, dir, n) == 0 &&
-                    c->volumes[i].target[n] == '/')
+                if (c->volumes[i].writable && strcmp(c->volumes[i].target, dir) != 0 &&
+                    (strcmp(dir, "/") == 0 || path_in(c->volumes[i].target, dir, true)))
                         return true;
         return false;
 }
